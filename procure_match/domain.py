@@ -217,3 +217,31 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
     failed_rules: list[str] = field(default_factory=list)  # names of hard rules that failed
     rank: int = 0
+
+
+@dataclass(slots=True, kw_only=True)
+class NoticeChange:
+    """How a notice differs from the last scan that saw it."""
+
+    tender_id: str
+    kind: str  # "new" | "changed" | "unchanged" | "withdrawn"
+    changed_fields: tuple[str, ...] = ()  # e.g. ("deadline", "value", "description")
+    details: tuple[str, ...] = ()  # human sentences: "deadline moved from 3 Mar to 10 Mar"
+
+
+@dataclass(slots=True, kw_only=True)
+class ScanResult:
+    """Everything one scan produced, handed to the consortium stage and the report writers.
+
+    ``candidates`` holds every kept (tender or lot, enterprise) pair, ranked within its
+    (tender_id, lot_id) group (rank 1 = best). ``excluded`` maps tender ids left out of the scan
+    to the reason (e.g. past deadline).
+    """
+
+    scanned_at: datetime
+    tenders: list[Tender]
+    enterprises: dict[str, Enterprise]
+    candidates: list[Candidate]
+    changes: dict[str, NoticeChange] = field(default_factory=dict)
+    excluded: dict[str, str] = field(default_factory=dict)
+    scan_id: int | None = None
