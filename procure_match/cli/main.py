@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from procure_match import __version__
+from procure_match.cli import evaluate
 
 app = typer.Typer(
     name="procure-match",
@@ -20,6 +21,8 @@ def version() -> None:
     """Print the procure-match version. Example: procure-match version"""
     print(__version__)
 
+
+evaluate.register(app)
 
 # Command modules (each registers its commands on ``app``):
 # ingest (ingest notices / ingest directory), scan, explain, ledger, demo, evaluate.
