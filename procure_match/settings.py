@@ -83,11 +83,23 @@ class DirectorySettings:
 
 @dataclass
 class ScanSettings:
+    # Candidates kept per notice and per lot (cosine top-K before rules).
     top_k: int = 20
     # SQLite scan history; "" = <user data folder>/procure-match/scans.sqlite.
     store: str = ""
+    # Seconds to wait for another scan's write lock on the store before giving up with a clear error.
+    store_timeout_s: float = 10.0
+    # Delivery radius: closeness falls from 1 at 0 km to 0.5 at radius_km and 0 at twice radius_km.
     radius_km: float = 40.0
+    # true = an enterprise beyond radius_km is ineligible (hard rule); false = soft penalty only.
+    radius_hard: bool = False
+    # Subtracted from the score of an enterprise beyond radius_km (when radius_hard is false).
+    beyond_radius_penalty: float = 0.1
     exclude_past_deadline: bool = True
+    # Match each lot on its own (as well as the whole notice) when a notice has 2 or more lots.
+    match_lots: bool = True
+    # Memory budget (MB) of one block of the chunked similarity matrix in retrieval.
+    retrieval_budget_mb: int = 64
     # Score = weighted mean of the parts below (weights are normalised), plus bonuses, clipped to [0, 1].
     weight_semantic: float = 0.6
     weight_cpv: float = 0.25
@@ -101,6 +113,14 @@ class ScanSettings:
             out.append("scan.top_k must be at least 1")
         if self.radius_km <= 0:
             out.append("scan.radius_km must be positive")
+        if self.store_timeout_s < 0:
+            out.append("scan.store_timeout_s must not be negative")
+        if self.retrieval_budget_mb < 1:
+            out.append("scan.retrieval_budget_mb must be at least 1")
+        if not 0 <= self.beyond_radius_penalty <= 1:
+            out.append("scan.beyond_radius_penalty must be 0-1")
+        if not (0 <= self.vcse_bonus <= 1 and 0 <= self.sme_bonus <= 1):
+            out.append("scan.vcse_bonus and scan.sme_bonus must be 0-1")
         weights = (self.weight_semantic, self.weight_cpv, self.weight_distance)
         if any(w < 0 for w in weights) or sum(weights) <= 0:
             out.append("scan.weight_* must be non-negative and not all zero")

@@ -1,0 +1,278 @@
+"""Features and rules for one (notice or lot, enterprise) pair: small pure functions.
+
+Each function returns a ``RuleOutcome``: its ``value`` (None = unknown), whether it ``passed``
+(True / False / None for unknown or not applicable), its ``kind`` and one plain-English sentence.
+
+* ``feature``: a number that feeds the score (semantic similarity, CPV agreement, distance).
+* ``hard``: a failure makes the candidate ineligible (capacity, certifications, reserved
+  participation, and distance when ``scan.radius_hard`` is set). Unknown never fails.
+* ``soft``: adjusts the score (bonuses, the beyond-radius penalty); ``value`` is the adjustment.
+
+No function here reads files, the clock or global state: the caller passes ``now``, distances and
+settings values in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from procure_match.domain import Money
+from procure_match.reference.cpv import agreement
+
+FEATURE = "feature"
+HARD = "hard"
+SOFT = "soft"
+
+# Rule names (also the keys of failed_rules and, for features, of Candidate.parts).
+SEMANTIC = "semantic"
+CPV = "cpv"
+DISTANCE = "distance"
+CAPACITY = "capacity"
+CERTIFICATIONS = "certifications"
+RESERVED = "reserved_participation"
+VCSE_BONUS = "vcse_bonus"
+SME_BONUS = "sme_bonus"
+RADIUS_PENALTY = "beyond_radius_penalty"
+RADIUS = "radius"
+
+# Score of CPV agreement at each level: division 0.25, group 0.5, class 0.75, category or deeper 1.0.
+CPV_LEVEL_SCORES = {"division": 0.25, "group": 0.5, "class": 0.75, "category": 1.0}
+WITHDRAWN_STATUSES = frozenset({"cancelled", "withdrawn", "unsuccessful"})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    name: str
+    kind: str  # "feature" | "hard" | "soft"
+    value: float | None
+    passed: bool | None
+    sentence: str
+
+
+def _money(x: float) -> str:
+    return f"£{x:,.0f}"
+
+
+def semantic_similarity(cosine: float) -> RuleOutcome:
+    """The cosine of the notice and enterprise text vectors; the score part is clipped to [0, 1]."""
+    part = min(1.0, max(0.0, float(cosine)))
+    sentence = f"Text similarity of the notice and the enterprise's description is {cosine:.2f}."
+    return RuleOutcome(SEMANTIC, FEATURE, part, None, sentence)
+
+
+def cpv_agreement(tender_codes: tuple[str, ...], enterprise_codes: tuple[str, ...]) -> RuleOutcome:
+    """Best agreement over every (tender code, enterprise code) pair; no codes on a side = unknown."""
+    if not tender_codes or not enterprise_codes:
+        side = "the notice" if not tender_codes else "the enterprise"
+        return RuleOutcome(CPV, FEATURE, None, None, f"CPV agreement unknown: {side} has no CPV codes.")
+    best, best_pair, best_level = 0.0, None, None
+    for t in tender_codes:
+        for e in enterprise_codes:
+            _, level = agreement(t, e)
+            score = CPV_LEVEL_SCORES.get(level, 0.0) if level else 0.0
+            if score > best:
+                best, best_pair, best_level = score, (t, e), level
+    if best_pair is None:
+        sentence = f"No CPV code of the enterprise shares a division with the notice's {', '.join(tender_codes)}."
+        return RuleOutcome(CPV, FEATURE, 0.0, None, sentence)
+    t, e = best_pair
+    return RuleOutcome(CPV, FEATURE, best, None, f"CPV {t} (notice) and {e} (enterprise) agree at {best_level} level.")
+
+
+def distance_closeness(km: float, radius_km: float) -> float:
+    """1 at 0 km, 0.5 at the radius, 0 at twice the radius and beyond."""
+    return max(0.0, 1.0 - km / (2.0 * radius_km))
+
+
+def distance(km: float | None, radius_km: float, *, where: str = "the delivery location") -> RuleOutcome:
+    """Distance feature: value is the closeness in [0, 1]; unknown location = unknown, not zero."""
+    if km is None:
+        return RuleOutcome(
+            DISTANCE, FEATURE, None, None, f"Distance unknown: {where} or the enterprise's location is not known."
+        )
+    inside = km <= radius_km
+    rel = "within" if inside else "beyond"
+    return RuleOutcome(
+        DISTANCE,
+        FEATURE,
+        distance_closeness(km, radius_km),
+        inside,
+        f"{km:.0f} km from {where}, {rel} the {radius_km:.0f} km radius.",
+    )
+
+
+def radius_rule(km: float | None, radius_km: float, *, hard: bool, penalty: float) -> RuleOutcome:
+    """Beyond the radius: a hard failure when ``hard``, else a soft penalty of ``penalty``."""
+    name = RADIUS if hard else RADIUS_PENALTY
+    kind = HARD if hard else SOFT
+    if km is None:
+        return RuleOutcome(name, kind, None if hard else 0.0, None, "Radius not checked: distance unknown.")
+    if km <= radius_km:
+        return RuleOutcome(name, kind, None if hard else 0.0, True, f"Within the {radius_km:.0f} km radius.")
+    if hard:
+        return RuleOutcome(name, kind, None, False, f"{km:.0f} km is beyond the {radius_km:.0f} km radius (hard rule).")
+    return RuleOutcome(
+        name, kind, -penalty, False, f"{km:.0f} km is beyond the {radius_km:.0f} km radius: score −{penalty:.2f}."
+    )
+
+
+def contract_value_gbp(value: Money) -> float | None:
+    """The GBP figure of a contract value; an amount with no currency is taken as GBP."""
+    if value.amount_gbp is not None:
+        return value.amount_gbp
+    if value.amount is not None and value.currency in (None, "GBP"):
+        return value.amount
+    return None
+
+
+def capacity(
+    value_gbp: float | None,
+    contract_years: float | None,
+    turnover: float | None,
+    max_contract_value: float | None,
+    factor: float,
+) -> RuleOutcome:
+    """Turnover ≥ factor × annual contract value, and value ≤ the enterprise's stated maximum.
+
+    The annual value is the value divided by the contract years when the period is known (periods
+    under a year count as one year), else the whole value. Value unknown, or neither turnover nor a
+    maximum known = unknown. ``value`` is turnover / required turnover when turnover was checked.
+    """
+    if value_gbp is None:
+        return RuleOutcome(CAPACITY, HARD, None, None, "Capacity unknown: the contract value is not stated in GBP.")
+    if turnover is None and max_contract_value is None:
+        sentence = "Capacity unknown: the enterprise's turnover and maximum contract are not known."
+        return RuleOutcome(CAPACITY, HARD, None, None, sentence)
+    years = max(1.0, contract_years) if contract_years else 1.0
+    annual = value_gbp / years
+    period = f" a year over {contract_years:.1f} years" if contract_years else " (contract period unknown: whole value)"
+    failures, checks, ratio = [], [], None
+    if max_contract_value is not None:
+        if value_gbp > max_contract_value:
+            failures.append(f"the value {_money(value_gbp)} exceeds its stated maximum of {_money(max_contract_value)}")
+        else:
+            checks.append(f"the value is within its stated maximum of {_money(max_contract_value)}")
+    if turnover is not None:
+        needed = factor * annual
+        ratio = turnover / needed if needed > 0 else None
+        text = f"turnover {_money(turnover)} vs {factor:g} × {_money(annual)}{period} = {_money(needed)}"
+        (failures if turnover < needed else checks).append(text)
+    if failures:
+        return RuleOutcome(CAPACITY, HARD, ratio, False, "Capacity too small alone: " + "; ".join(failures) + ".")
+    return RuleOutcome(CAPACITY, HARD, ratio, True, "Capacity fits: " + "; ".join(checks) + ".")
+
+
+def _norm_cert(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def required_certifications(cpv_codes: tuple[str, ...], table: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Prefix -> acceptable certifications, for each table prefix that some notice code starts with."""
+    return {prefix: certs for prefix, certs in table.items() if any(c.startswith(prefix) for c in cpv_codes)}
+
+
+def certifications(cpv_codes: tuple[str, ...], held: tuple[str, ...], table: dict[str, list[str]]) -> RuleOutcome:
+    """For every CPV prefix of the notice listed in ``table``, the enterprise holds one of its certifications."""
+    needed = required_certifications(cpv_codes, table)
+    if not needed:
+        return RuleOutcome(CERTIFICATIONS, HARD, None, True, "No certification is required for these CPV codes.")
+    held_norm = [_norm_cert(h) for h in held]
+    missing = []
+    met = []
+    for prefix, certs in sorted(needed.items()):
+        found = [c for c in certs if any(_norm_cert(c) and _norm_cert(c) in h for h in held_norm)]
+        (met if found else missing).append((prefix, certs, found))
+    if missing:
+        parts = [f"CPV {p}… needs one of {', '.join(c)}" for p, c, _ in missing]
+        have = ", ".join(held) if held else "none recorded"
+        sentence = f"Missing certification: {'; '.join(parts)} (held: {have})."
+        return RuleOutcome(CERTIFICATIONS, HARD, None, False, sentence)
+    parts = [f"{found[0]} for CPV {p}…" for p, _, found in met]
+    return RuleOutcome(CERTIFICATIONS, HARD, None, True, f"Holds the required certification: {'; '.join(parts)}.")
+
+
+def reserved_participation(reserved: tuple[str, ...], legal_form: str | None, is_social: bool) -> RuleOutcome:
+    """A notice reserved for VCSEs / public service mutuals excludes non-social legal forms."""
+    if not reserved:
+        return RuleOutcome(RESERVED, HARD, None, True, "The notice is open to all suppliers (not reserved).")
+    kinds = ", ".join(reserved)
+    if legal_form is None:
+        return RuleOutcome(
+            RESERVED, HARD, None, None, f"The notice is reserved ({kinds}) and the enterprise's legal form is unknown."
+        )
+    if is_social:
+        return RuleOutcome(RESERVED, HARD, None, True, f"Reserved notice ({kinds}); a {legal_form} qualifies.")
+    return RuleOutcome(RESERVED, HARD, None, False, f"Reserved notice ({kinds}); a {legal_form} does not qualify.")
+
+
+def vcse_bonus(suitable_vcse: bool | None, bonus: float) -> RuleOutcome:
+    if suitable_vcse:
+        return RuleOutcome(VCSE_BONUS, SOFT, bonus, True, f"The notice is marked suitable for VCSEs: +{bonus:.2f}.")
+    return RuleOutcome(VCSE_BONUS, SOFT, 0.0, None, "The notice is not marked suitable for VCSEs: no bonus.")
+
+
+def sme_bonus(suitable_sme: bool | None, bonus: float) -> RuleOutcome:
+    if suitable_sme:
+        return RuleOutcome(SME_BONUS, SOFT, bonus, True, f"The notice is marked suitable for SMEs: +{bonus:.2f}.")
+    return RuleOutcome(SME_BONUS, SOFT, 0.0, None, "The notice is not marked suitable for SMEs: no bonus.")
+
+
+def exclusion_reason(
+    deadline: datetime | None, status: str | None, now: datetime, *, past_deadline: bool
+) -> str | None:
+    """Why a whole notice is left out of the scan (past its deadline, withdrawn), or None."""
+    if status and status.lower() in WITHDRAWN_STATUSES:
+        return f"notice status is {status.lower()}"
+    if past_deadline and deadline is not None and _as_utc_naive(deadline) < _as_utc_naive(now):
+        return f"deadline {deadline:%d %b %Y %H:%M} has passed"
+    return None
+
+
+def _as_utc_naive(t: datetime) -> datetime:
+    """Naive times are taken as UTC; aware ones are converted to it."""
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
+
+
+@dataclass(frozen=True, slots=True)
+class MatchTarget:
+    """What is being matched: a whole notice (lot_id None) or one of its lots, with its resolved facts."""
+
+    tender_id: str
+    lot_id: str | None
+    cpv_codes: tuple[str, ...]
+    value_gbp: float | None
+    contract_years: float | None
+    suitable_vcse: bool | None
+    suitable_sme: bool | None
+    reserved: tuple[str, ...]
+    location: tuple[float, float] | None  # delivery (lat, lon), None when unknown
+    where: str = "the delivery location"
+    value_note: str = ""
+
+
+def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | None, settings) -> list[RuleOutcome]:
+    """Every feature and rule for one pair, in the order they are explained."""
+    scan, rules = settings.scan, settings.rules
+    outcomes = [
+        semantic_similarity(cosine),
+        cpv_agreement(target.cpv_codes, enterprise.cpv_codes),
+        distance(km, scan.radius_km, where=target.where),
+        capacity(
+            target.value_gbp,
+            target.contract_years,
+            enterprise.turnover,
+            enterprise.max_contract_value,
+            rules.capacity_turnover_factor,
+        ),
+        certifications(target.cpv_codes, enterprise.certifications, rules.certifications),
+        reserved_participation(target.reserved, enterprise.legal_form, enterprise.is_social_legal_form),
+        radius_rule(km, scan.radius_km, hard=scan.radius_hard, penalty=scan.beyond_radius_penalty),
+        vcse_bonus(target.suitable_vcse, scan.vcse_bonus),
+        sme_bonus(target.suitable_sme, scan.sme_bonus),
+    ]
+    if target.value_note and outcomes[3].passed is not None:
+        o = outcomes[3]
+        outcomes[3] = RuleOutcome(o.name, o.kind, o.value, o.passed, f"{o.sentence} ({target.value_note})")
+    return outcomes

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from procure_match.domain import Money
+from procure_match.scoring import rules as r
+
+
+def test_semantic_clips_the_part_but_reports_the_cosine():
+    o = r.semantic_similarity(-0.2)
+    assert o.value == 0.0 and "-0.20" in o.sentence
+    assert r.semantic_similarity(0.73).value == pytest.approx(0.73)
+
+
+@pytest.mark.parametrize(
+    ("tender", "ent", "expected"),
+    [
+        (("45212000",), ("45212000",), 1.0),  # same category
+        (("45212000",), ("45213000",), 0.75),  # class 4521
+        (("45212000",), ("45260000",), 0.5),  # group 452
+        (("45212000",), ("45300000",), 0.25),  # division 45
+        (("45212000",), ("71000000",), 0.0),  # nothing shared
+        (("45212000", "71300000"), ("71310000",), 0.5),  # best pair wins: group 713
+    ],
+)
+def test_cpv_agreement_levels(tender, ent, expected):
+    o = r.cpv_agreement(tender, ent)
+    assert o.value == expected
+    assert o.kind == r.FEATURE
+
+
+def test_cpv_unknown_when_a_side_has_no_codes():
+    assert r.cpv_agreement((), ("45000000",)).value is None
+    o = r.cpv_agreement(("45000000",), ())
+    assert o.value is None and "enterprise has no CPV" in o.sentence
+
+
+def test_distance_pass_fail_unknown():
+    near, far, unknown = r.distance(10, 40), r.distance(60, 40), r.distance(None, 40)
+    assert near.passed is True and near.value == pytest.approx(1 - 10 / 80)
+    assert far.passed is False and far.value == pytest.approx(1 - 60 / 80)
+    assert r.distance(200, 40).value == 0.0
+    assert unknown.value is None and unknown.passed is None and "unknown" in unknown.sentence
+
+
+def test_radius_rule_soft_and_hard():
+    soft = r.radius_rule(60, 40, hard=False, penalty=0.1)
+    assert soft.kind == r.SOFT and soft.value == -0.1 and soft.passed is False
+    assert r.radius_rule(30, 40, hard=False, penalty=0.1).value == 0.0
+    hard = r.radius_rule(60, 40, hard=True, penalty=0.1)
+    assert hard.kind == r.HARD and hard.passed is False
+    assert r.radius_rule(None, 40, hard=True, penalty=0.1).passed is None
+
+
+def test_capacity_pass_fail_unknown():
+    # 300k over 3 years = 100k a year; factor 2 needs 200k turnover.
+    ok = r.capacity(300_000, 3.0, 250_000, None, 2.0)
+    assert ok.passed is True and ok.value == pytest.approx(1.25)
+    low = r.capacity(300_000, 3.0, 150_000, None, 2.0)
+    assert low.passed is False and "£200,000" in low.sentence
+    whole = r.capacity(300_000, None, 250_000, None, 2.0)  # period unknown: whole value is annual
+    assert whole.passed is False and "period unknown" in whole.sentence
+    over_max = r.capacity(300_000, 3.0, 10_000_000, 100_000, 2.0)
+    assert over_max.passed is False and "stated maximum" in over_max.sentence
+    assert r.capacity(None, 3.0, 1e6, None, 2.0).passed is None
+    assert r.capacity(300_000, 3.0, None, None, 2.0).passed is None
+    assert r.capacity(50_000, None, None, 100_000, 2.0).passed is True
+
+
+def test_contract_value_gbp():
+    assert r.contract_value_gbp(Money(amount=10.0, currency="EUR", amount_gbp=8.6)) == 8.6
+    assert r.contract_value_gbp(Money(amount=10.0)) == 10.0
+    assert r.contract_value_gbp(Money(amount=10.0, currency="XYZ")) is None
+    assert r.contract_value_gbp(Money()) is None
+
+
+def test_certifications():
+    table = {"45": ["CHAS", "Constructionline"], "50": ["SafeContractor"]}
+    assert r.certifications(("45210000",), ("Constructionline Gold",), table).passed is True
+    missing = r.certifications(("45210000", "50700000"), ("chas",), table)
+    assert missing.passed is False and "SafeContractor" in missing.sentence
+    assert r.certifications(("72000000",), (), table).passed is True  # nothing required
+    assert r.certifications(("45210000",), (), table).passed is False
+
+
+def test_reserved_participation():
+    reserved = ("publicServiceMissionOrganization",)
+    assert r.reserved_participation((), "company limited by shares", False).passed is True
+    assert r.reserved_participation(reserved, "co-operative society", True).passed is True
+    assert r.reserved_participation(reserved, "company limited by shares", False).passed is False
+    unknown = r.reserved_participation(reserved, None, False)
+    assert unknown.passed is None and "unknown" in unknown.sentence
+
+
+def test_bonuses():
+    assert r.vcse_bonus(True, 0.05).value == 0.05
+    assert r.vcse_bonus(None, 0.05).value == 0.0
+    assert r.sme_bonus(True, 0.02).value == 0.02
+    assert r.sme_bonus(False, 0.02).value == 0.0
+
+
+def test_exclusion_reason_uses_the_given_now():
+    now = datetime(2025, 11, 10, 12, 0, tzinfo=UTC)
+    assert "has passed" in r.exclusion_reason(datetime(2025, 11, 1), None, now, past_deadline=True)
+    assert r.exclusion_reason(datetime(2025, 12, 1, tzinfo=UTC), "active", now, past_deadline=True) is None
+    assert r.exclusion_reason(datetime(2025, 11, 1), None, now, past_deadline=False) is None
+    assert r.exclusion_reason(None, "cancelled", now, past_deadline=True) == "notice status is cancelled"
+    assert r.exclusion_reason(None, None, now, past_deadline=True) is None
