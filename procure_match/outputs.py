@@ -1,0 +1,138 @@
+"""Writers for a scan's output folder: matches.json, matches.csv, settings.toml, ingest-report.json, scan-summary.json.
+
+``match_rows`` is pure (ScanResult -> list of dicts); the ``write_*`` functions only serialise.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from procure_match.domain import ScanResult
+from procure_match.errors import IngestReport, InputFileError
+from procure_match.settings import Settings, dump_settings
+
+ROW_FIELDS = (
+    "tender_id",
+    "lot_id",
+    "tender_title",
+    "lot_title",
+    "enterprise_id",
+    "enterprise_name",
+    "rank",
+    "score",
+    "fit",
+    "eligible",
+    "status",
+    "failed_rules",
+    "parts",
+    "reasons",
+)
+
+
+def match_rows(result: ScanResult) -> list[dict]:
+    """One dict per candidate, in rank order within each notice or lot, with titles and names to read."""
+    tenders = {t.tender_id: t for t in result.tenders}
+    rows = []
+    for c in result.candidates:
+        t = tenders.get(c.tender_id)
+        lot_title = None
+        if t is not None and c.lot_id is not None:
+            lot_title = next((lot.title for lot in t.lots if lot.id == c.lot_id), None)
+        e = result.enterprises.get(c.enterprise_id)
+        rows.append(
+            {
+                "tender_id": c.tender_id,
+                "lot_id": c.lot_id,
+                "tender_title": t.title if t else None,
+                "lot_title": lot_title,
+                "enterprise_id": c.enterprise_id,
+                "enterprise_name": e.name if e else None,
+                "rank": c.rank,
+                "score": c.score,
+                "fit": c.fit,
+                "eligible": c.eligible,
+                "status": c.status,
+                "failed_rules": list(c.failed_rules),
+                "parts": dict(c.parts),
+                "reasons": list(c.reasons),
+            }
+        )
+    return rows
+
+
+def flatten_row(row: dict, part_names: list[str]) -> dict:
+    """A CSV row: parts as part_<name> columns (empty = unknown), lists joined with " | "."""
+    flat = {k: v for k, v in row.items() if k not in ("parts", "reasons", "failed_rules")}
+    flat["lot_id"] = row["lot_id"] or ""
+    for name in part_names:
+        value = row["parts"].get(name)
+        flat[f"part_{name}"] = "" if value is None else value
+    flat["failed_rules"] = " | ".join(row["failed_rules"])
+    flat["reasons"] = " | ".join(row["reasons"])
+    return flat
+
+
+def write_matches_json(rows: list[dict], path: Path) -> None:
+    path.write_text(json.dumps(rows, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def write_matches_csv(rows: list[dict], path: Path) -> None:
+    part_names = sorted({name for row in rows for name in row["parts"]})
+    header = [f for f in ROW_FIELDS if f not in ("parts", "reasons", "failed_rules")]
+    header += [f"part_{n}" for n in part_names] + ["failed_rules", "reasons"]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(flatten_row(row, part_names))
+
+
+def scan_summary(result: ScanResult, counts: dict[str, int], timings: dict[str, float]) -> dict:
+    return {
+        "scan_id": result.scan_id,
+        "scanned_at": result.scanned_at.isoformat(),
+        "counts": counts,
+        "timings_s": timings,
+        "changes": {
+            tid: {"kind": c.kind, "changed_fields": list(c.changed_fields), "details": list(c.details)}
+            for tid, c in sorted(result.changes.items())
+            if c.kind != "unchanged"
+        },
+        "excluded": dict(sorted(result.excluded.items())),
+    }
+
+
+def write_scan_outputs(
+    out_dir: str | Path,
+    result: ScanResult,
+    report: IngestReport,
+    settings: Settings,
+    *,
+    counts: dict[str, int] | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Path]:
+    """Write every file of a scan into ``out_dir`` (created if needed); return name -> path."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot create the output folder ({exc.strerror})", path=out, fix="pass another --out"
+        ) from exc
+    rows = match_rows(result)
+    paths = {
+        "matches.json": out / "matches.json",
+        "matches.csv": out / "matches.csv",
+        "settings.toml": out / "settings.toml",
+        "ingest-report.json": out / "ingest-report.json",
+        "scan-summary.json": out / "scan-summary.json",
+    }
+    write_matches_json(rows, paths["matches.json"])
+    write_matches_csv(rows, paths["matches.csv"])
+    dump_settings(settings, paths["settings.toml"])
+    report.write_json(paths["ingest-report.json"])
+    summary = scan_summary(result, counts or {}, timings or {})
+    paths["scan-summary.json"].write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+    return paths

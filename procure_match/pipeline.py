@@ -1,0 +1,338 @@
+"""The weekly scan as one readable function: load, select, embed, match, remember.
+
+``run_scan`` calls the stages in order and returns a ``ScanRun`` (the ``ScanResult`` handed to the
+consortium stage and the report writers, the merged ingest report and timings). ``explain_pair``
+scores one (notice or lot, enterprise) pair directly, even when it is outside the top K.
+
+Nothing here prints or reads the clock: the CLI passes ``now`` and a progress callback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+
+from procure_match.domain import Candidate, Enterprise, ScanResult, Tender
+from procure_match.errors import IngestReport, InputFileError, NotFoundError
+from procure_match.scoring.match import (
+    build_targets,
+    enterprise_coordinates,
+    match_targets,
+    pair_distance_km,
+    score_pair,
+)
+from procure_match.scoring.retrieval import pair_cosine
+from procure_match.scoring.rules import MatchTarget, RuleOutcome, exclusion_reason
+from procure_match.settings import Settings
+from procure_match.store import ScanStore, default_store_path
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ScanRun:
+    result: ScanResult
+    report: IngestReport
+    store_path: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Inputs:
+    tenders: list[Tender]
+    enterprises: list[Enterprise]
+    report: IngestReport
+    lookup: object | None
+    cpv: object
+    sic: object
+
+
+def check_paths(notice_paths: Sequence[str | Path], directory_path: str | Path) -> None:
+    """Fail early, naming the file, before any expensive work."""
+    if not notice_paths:
+        raise InputFileError("no notice files given", fix="pass --notices PATH (one or more OCDS or CSV files)")
+    for p in [*notice_paths, directory_path]:
+        path = Path(p)
+        if not path.exists():
+            raise InputFileError("file not found", path=path, fix="check the path, or pass another file")
+        if path.is_dir():
+            raise InputFileError("is a folder, not a file", path=path, fix="pass the file inside it")
+
+
+def load_inputs(notice_paths: Sequence[str | Path], directory_path: str | Path, settings: Settings) -> Inputs:
+    """Read notices and the directory, merging both ingest reports; duplicate notice ids are reported once."""
+    from procure_match.ingest import load_notices
+    from procure_match.ingest.directory import load_directory
+    from procure_match.reference.cpv import default_vocabulary
+    from procure_match.reference.postcodes import load_postcode_lookup
+    from procure_match.reference.sic import default_sic_vocabulary
+
+    check_paths(notice_paths, directory_path)
+    lookup = load_postcode_lookup(settings)
+    report = IngestReport()
+    tenders, notice_report = load_notices([Path(p) for p in notice_paths], settings)
+    report.merge(notice_report)
+    enterprises, dir_report = load_directory(Path(directory_path), settings, postcodes=lookup)
+    report.merge(dir_report)
+    tenders = dedupe_tenders(tenders, report)
+    enterprises = dedupe_enterprises(enterprises, report)
+    cpv = default_vocabulary(settings.ingest.cpv_vocabulary or None)
+    return Inputs(tenders, enterprises, report, lookup, cpv, default_sic_vocabulary())
+
+
+def dedupe_tenders(tenders: Sequence[Tender], report: IngestReport) -> list[Tender]:
+    """One notice per id (the last read wins); each duplicate is a Problem, never counted twice."""
+    by_id: dict[str, Tender] = {}
+    for t in tenders:
+        if t.tender_id in by_id:
+            report.problem(
+                t.source_file or "notices",
+                t.tender_id,
+                "tender_id",
+                "the same notice id appears more than once across the notice files",
+                "kept the last one read",
+                "pass each notice once, or only the newest export",
+                skipped=True,
+            )
+        by_id[t.tender_id] = t
+    return list(by_id.values())
+
+
+def dedupe_enterprises(enterprises: Sequence[Enterprise], report: IngestReport) -> list[Enterprise]:
+    by_id: dict[str, Enterprise] = {}
+    for e in enterprises:
+        if e.id in by_id:
+            report.problem(
+                e.source_file or "directory",
+                f"row {e.source_row}" if e.source_row else e.id,
+                "id",
+                f"enterprise id {e.id} appears more than once",
+                "kept the first one",
+                "give each enterprise a unique id",
+                skipped=True,
+            )
+            continue
+        by_id[e.id] = e
+    return list(by_id.values())
+
+
+def _as_date(t: datetime | None) -> date | None:
+    return None if t is None else t.date()
+
+
+def select_tenders(
+    tenders: Sequence[Tender], now: datetime, settings: Settings, since: date | None = None
+) -> tuple[list[Tender], list[Tender], dict[str, str]]:
+    """(in the scan's scope, scanned, excluded id -> reason).
+
+    Scope is every notice published on or after ``since`` (notices with no publication date are
+    kept: they cannot be shown to be older). Of those, past-deadline and withdrawn notices are
+    excluded from matching but stay in scope, so the history still tracks them.
+    """
+    in_scope, scanned, excluded = [], [], {}
+    for t in tenders:
+        published = _as_date(t.published)
+        if since is not None and published is not None and published < since:
+            excluded[t.tender_id] = f"published {published:%d %b %Y}, before --since {since:%d %b %Y}"
+            continue
+        in_scope.append(t)
+        reason = exclusion_reason(t.deadline, t.status, now, past_deadline=settings.scan.exclude_past_deadline)
+        if reason:
+            excluded[t.tender_id] = reason
+        else:
+            scanned.append(t)
+    return in_scope, scanned, excluded
+
+
+def target_texts(inputs: Inputs, tender: Tender, targets: Sequence[MatchTarget]) -> list[str]:
+    from procure_match.texts import lot_text, tender_text
+
+    lots = {lot.id: lot for lot in tender.lots}
+    return [
+        tender_text(tender, inputs.cpv) if t.lot_id is None else lot_text(tender, lots[t.lot_id], inputs.cpv)
+        for t in targets
+    ]
+
+
+def make_fitted_embedder(settings: Settings, corpus: list[str]):
+    """The embedder the settings name, fitted on the scan's whole corpus (TF-IDF learns its vocabulary)."""
+    from procure_match.embed import make_embedder
+
+    embedder = make_embedder(settings)
+    embedder.fit(corpus)
+    return embedder
+
+
+def embed_texts(embedder, settings: Settings, texts: list[str], progress: bool = False) -> np.ndarray:
+    """Embed through the on-disk cache (only texts not seen before are computed)."""
+    from procure_match.embed import VectorCache, default_cache_dir, embed_with_cache
+
+    vectors, _ = embed_with_cache(embedder, texts, VectorCache(default_cache_dir(settings)), progress=progress)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def corpus_texts(inputs: Inputs, settings: Settings) -> list[str]:
+    """Every notice/lot text and enterprise text read: what the embedder is fitted on, in scan and explain alike."""
+    from procure_match.texts import enterprise_text
+
+    match_lots = settings.scan.match_lots
+    notices = [txt for t in inputs.tenders for txt in target_texts(inputs, t, build_targets(t, match_lots=match_lots))]
+    return notices + [enterprise_text(e, inputs.cpv, inputs.sic) for e in inputs.enterprises]
+
+
+def run_scan(
+    notice_paths: Sequence[str | Path],
+    directory_path: str | Path,
+    settings: Settings,
+    *,
+    now: datetime,
+    since: date | None = None,
+    store_path: str | Path | None = None,
+    progress: Progress | None = None,
+    show_bars: bool = False,
+) -> ScanRun:
+    """Load, select, embed, retrieve, score, rank and record one scan."""
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        timings[name] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+
+    say("reading notices and directory")
+    inputs = load_inputs(notice_paths, directory_path, settings)
+    lap("load")
+    in_scope, scanned, excluded = select_tenders(inputs.tenders, now, settings, since)
+    say(f"{len(inputs.tenders)} notices read, {len(scanned)} to scan, {len(excluded)} excluded")
+
+    from procure_match.texts import enterprise_text
+
+    targets: list[MatchTarget] = []
+    texts: list[str] = []
+    for t in scanned:
+        ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots)
+        targets.extend(ts)
+        texts.extend(target_texts(inputs, t, ts))
+    ent_texts = [enterprise_text(e, inputs.cpv, inputs.sic) for e in inputs.enterprises]
+    corpus = corpus_texts(inputs, settings)
+    lap("texts")
+
+    say(f"embedding {len(texts)} notice/lot texts and {len(ent_texts)} enterprise texts")
+    embedder = make_fitted_embedder(settings, corpus)
+    target_vecs = embed_texts(embedder, settings, texts, show_bars)
+    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars)
+    lap("embed")
+
+    say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
+    lat, lon = enterprise_coordinates(inputs.enterprises, inputs.lookup)
+    candidates = match_targets(
+        targets, target_vecs, inputs.enterprises, ent_vecs, settings, enterprise_lat=lat, enterprise_lon=lon
+    )
+    lap("match")
+
+    path = Path(store_path) if store_path else default_store_path(settings.scan.store)
+    with ScanStore(path, timeout_s=settings.scan.store_timeout_s) as store:
+        scan_id, changes = store.record_scan(
+            scanned_at=now,
+            tenders=in_scope,
+            candidates=candidates,
+            source_files=[str(p) for p in notice_paths],
+            seen_ids={t.tender_id for t in inputs.tenders},
+        )
+    lap("store")
+
+    result = ScanResult(
+        scanned_at=now,
+        tenders=scanned,
+        enterprises={e.id: e for e in inputs.enterprises},
+        candidates=candidates,
+        changes=changes,
+        excluded=excluded,
+        scan_id=scan_id,
+    )
+    counts = {
+        "notices_read": len(inputs.tenders),
+        "notices_scanned": len(scanned),
+        "targets": len(targets),
+        "lots_matched": sum(1 for t in targets if t.lot_id is not None),
+        "enterprises": len(inputs.enterprises),
+        "excluded": len(excluded),
+        "candidates": len(candidates),
+        "eligible": sum(c.eligible for c in candidates),
+        **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},
+    }
+    return ScanRun(result=result, report=inputs.report, store_path=path, timings=timings, counts=counts)
+
+
+@dataclass
+class Explanation:
+    tender: Tender
+    enterprise: Enterprise
+    target: MatchTarget
+    candidate: Candidate
+    outcomes: list[RuleOutcome]
+    cosine: float
+    km: float | None
+
+
+def _closest(name: str, options: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(options), n=3, cutoff=0.5)
+    return f"close matches: {', '.join(close)}" if close else "no close match"
+
+
+def explain_pair(
+    notice_paths: Sequence[str | Path],
+    directory_path: str | Path,
+    tender_id: str,
+    enterprise_id: str,
+    settings: Settings,
+    *,
+    lot_id: str | None = None,
+) -> Explanation:
+    """Score one (notice or lot, enterprise) pair directly and return every part and rule outcome."""
+    inputs = load_inputs(notice_paths, directory_path, settings)
+    tenders = {t.tender_id: t for t in inputs.tenders}
+    ents = {e.id: e for e in inputs.enterprises}
+    if tender_id not in tenders:
+        raise NotFoundError(
+            f"notice {tender_id!r} is not in the notice files ({_closest(tender_id, tenders)})",
+            fix="pass the OCID (or cf-<notice id>) exactly as in matches.json",
+        )
+    if enterprise_id not in ents:
+        raise NotFoundError(
+            f"enterprise {enterprise_id!r} is not in the directory ({_closest(enterprise_id, ents)})",
+            fix="pass the enterprise_id exactly as in matches.json",
+        )
+    tender, enterprise = tenders[tender_id], ents[enterprise_id]
+    lots = {lot.id: lot for lot in tender.lots}
+    if lot_id is not None and lot_id not in lots:
+        listed = ", ".join(lots) or "none"
+        raise NotFoundError(f"notice {tender_id} has no lot {lot_id!r} (its lots: {listed})", fix="pass --lot LOT_ID")
+    targets = build_targets(tender, inputs.lookup, match_lots=True)
+    target = next(t for t in targets if t.lot_id == lot_id) if lot_id else targets[0]
+
+    from procure_match.texts import enterprise_text
+
+    embedder = make_fitted_embedder(settings, corpus_texts(inputs, settings))
+    vec_t = embed_texts(embedder, settings, target_texts(inputs, tender, [target]))
+    vec_e = embed_texts(embedder, settings, [enterprise_text(enterprise, inputs.cpv, inputs.sic)])
+    cosine = pair_cosine(vec_t[0], vec_e[0])
+    lat, lon = enterprise_coordinates([enterprise], inputs.lookup)
+    km = pair_distance_km(target, float(lat[0]), float(lon[0]))
+    cand, outcomes = score_pair(target, enterprise, cosine, km, settings)
+    return Explanation(tender, enterprise, target, cand, outcomes, cosine, km)
+
+
+def utc_now() -> datetime:
+    """The scan time; only the CLI calls this (pure code takes ``now`` as an argument)."""
+    return datetime.now(UTC)

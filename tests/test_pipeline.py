@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import numpy as np
+
+from procure_match.domain import Enterprise, Location, Lot, Money, Tender
+from procure_match.errors import IngestReport
+from procure_match.pipeline import dedupe_enterprises, dedupe_tenders, select_tenders
+from procure_match.scoring.match import build_targets, enterprise_coordinates, match_targets
+from procure_match.settings import settings_from_dict
+
+NOW = datetime(2025, 11, 10, 12, tzinfo=UTC)
+
+
+def _unit(rng, n, d=12):
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _enterprises(n):
+    forms = ["co-operative society", "company limited by shares", None]
+    return [
+        Enterprise(
+            id=f"E{i:03d}",
+            name=f"Enterprise {i}",
+            legal_form=forms[i % 3],
+            cpv_codes=("45210000",) if i % 2 else (),
+            latitude=52.48 + i * 0.05,
+            longitude=-1.89,
+            turnover=50_000.0 * (i + 1),
+            certifications=("CHAS",) if i % 4 == 0 else (),
+        )
+        for i in range(n)
+    ]
+
+
+def test_select_tenders_since_deadline_and_status():
+    tenders = [
+        Tender(tender_id="old", published=datetime(2025, 9, 1), deadline=datetime(2025, 12, 1)),
+        Tender(tender_id="past", published=datetime(2025, 11, 1), deadline=datetime(2025, 11, 5)),
+        Tender(tender_id="open", published=datetime(2025, 11, 1), deadline=datetime(2025, 12, 1)),
+        Tender(tender_id="undated"),
+        Tender(tender_id="gone", published=datetime(2025, 11, 2), status="cancelled"),
+    ]
+    settings = settings_from_dict({})
+    in_scope, scanned, excluded = select_tenders(tenders, NOW, settings, since=date(2025, 10, 1))
+    assert [t.tender_id for t in in_scope] == ["past", "open", "undated", "gone"]
+    assert [t.tender_id for t in scanned] == ["open", "undated"]
+    assert "before --since" in excluded["old"] and "has passed" in excluded["past"]
+    assert excluded["gone"] == "notice status is cancelled"
+    # every notice is either scanned or excluded with a reason: nothing silently dropped
+    assert len(scanned) + len(excluded) == len(tenders)
+
+
+def test_duplicates_are_reported_not_double_counted():
+    report = IngestReport()
+    kept = dedupe_tenders([Tender(tender_id="A", title="1"), Tender(tender_id="A", title="2")], report)
+    assert [t.title for t in kept] == ["2"] and report.skipped == 1
+    ents = dedupe_enterprises([Enterprise(id="x", name="a"), Enterprise(id="x", name="b")], report)
+    assert [e.name for e in ents] == ["a"] and report.skipped == 2
+
+
+def test_build_targets_lots_and_locations():
+    t = Tender(
+        tender_id="T",
+        value=Money(amount=600_000.0, currency="GBP"),
+        cpv_codes=("45000000",),
+        locations=(Location(latitude=52.48, longitude=-1.9, description="Birmingham"),),
+        lots=(Lot(id="1", value=Money(amount=100_000.0), cpv_codes=("45210000",)), Lot(id="2")),
+    )
+    whole, lot1, lot2 = build_targets(t)
+    assert whole.lot_id is None and whole.value_gbp == 600_000.0 and whole.location == (52.48, -1.9)
+    assert lot1.cpv_codes == ("45210000",) and lot1.value_gbp == 100_000.0
+    assert lot2.cpv_codes == ("45000000",) and lot2.value_gbp == 600_000.0 and "whole notice value" in lot2.value_note
+    assert len(build_targets(t, match_lots=False)) == 1
+    single = Tender(tender_id="S", lots=(Lot(id="1"),))
+    assert len(build_targets(single)) == 1  # one lot is the notice itself
+
+
+class _Lookup:
+    def locate(self, postcode):
+        return (52.0, -1.0, "district") if postcode.startswith("B") else None
+
+
+def test_locations_from_postcodes():
+    t = Tender(tender_id="T", locations=(Location(postcode="ZZ1 1ZZ"), Location(postcode="B1 1AA")))
+    (target,) = build_targets(t, _Lookup())
+    assert target.location == (52.0, -1.0) and "district centre" in target.where
+    ents = [Enterprise(id="a", name="a", postcode="B2 2BB"), Enterprise(id="b", name="b")]
+    lat, _ = enterprise_coordinates(ents, _Lookup())
+    assert lat[0] == 52.0 and np.isnan(lat[1])
+
+
+def test_match_targets_scores_top_k_with_rules():
+    rng = np.random.default_rng(7)
+    ents = _enterprises(30)
+    ent_vecs = _unit(rng, 30)
+    tenders = [
+        Tender(
+            tender_id=f"T{i}",
+            value=Money(amount=400_000.0, currency="GBP"),
+            cpv_codes=("45210000",),
+            locations=(Location(latitude=52.48, longitude=-1.89),),
+            reserved_participation=("publicServiceMissionOrganization",) if i == 1 else (),
+            suitable_vcse=i == 2,
+            lots=(Lot(id="a"), Lot(id="b")) if i == 0 else (),
+        )
+        for i in range(3)
+    ]
+    targets = [tg for t in tenders for tg in build_targets(t)]
+    vecs = _unit(rng, len(targets))
+    settings = settings_from_dict({"scan": {"top_k": 5}})
+    lat, lon = enterprise_coordinates(ents)
+    cands = match_targets(targets, vecs, ents, ent_vecs, settings, enterprise_lat=lat, enterprise_lon=lon)
+    groups = {}
+    for c in cands:
+        groups.setdefault((c.tender_id, c.lot_id), []).append(c)
+    assert set(groups) == {("T0", None), ("T0", "a"), ("T0", "b"), ("T1", None), ("T2", None)}
+    for (tid, lot), group in groups.items():
+        assert [c.rank for c in group] == [1, 2, 3, 4, 5]
+        t_index = next(i for i, tg in enumerate(targets) if (tg.tender_id, tg.lot_id) == (tid, lot))
+        brute = set(np.argsort(-(ent_vecs @ vecs[t_index]))[:5])
+        assert {int(c.enterprise_id[1:]) for c in group} == brute
+        for c in group:
+            assert 0 <= c.score <= 1
+            assert c.parts["distance_km"] is not None
+            e = ents[int(c.enterprise_id[1:])]
+            # certifications: CPV 45 needs CHAS etc.; only every 4th enterprise holds it
+            assert ("certifications" in c.failed_rules) == ("CHAS" not in e.certifications)
+            if tid == "T1" and e.legal_form == "company limited by shares":
+                assert "reserved_participation" in c.failed_rules
+            # capacity: 400k, period unknown -> needs 800k turnover
+            assert ("capacity" in c.failed_rules) == (e.turnover < 800_000)
+        statuses = [c.status for c in group]
+        assert statuses == sorted(statuses, key=["eligible", "fits, needs partners", "ineligible"].index)
+    assert all(c.parts["vcse_bonus"] == 0.05 for c in groups[("T2", None)])
