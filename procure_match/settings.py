@@ -151,12 +151,29 @@ class RulesSettings:
 
 @dataclass
 class ConsortiumSettings:
+    # Most members in one team, and how many distinct teams to propose per notice (best first).
     max_members: int = 4
     alternatives: int = 3
+    # A member covers a requirement when its fit for it is at least this.
     min_fit: float = 0.35
+    # Team value = sum of assigned fits - member_penalty x members + shared_consortium_bonus x pairs
+    # of members who already share a consortium.
     member_penalty: float = 0.05
     shared_consortium_bonus: float = 0.05
+    # How many of the best-ranked candidates of a notice the team search considers.
     candidates: int = 50
+    # Fit for one CPV group of a multi-group notice = whole-notice fit x 1.0 (enterprise codes agree at
+    # group level), x division_match_factor (division level only), x no_cpv_match_factor (otherwise).
+    division_match_factor: float = 0.8
+    no_cpv_match_factor: float = 0.5
+    # CPV prefixes where location does not matter (work delivered remotely): software, IT services.
+    location_exempt_cpv: list[str] = field(default_factory=lambda: ["48", "72"])
+    # Digest and briefs: "closing soon" window, top matches listed per notice, and the next-step dates
+    # (clarification questions and internal go/no-go this many days before the deadline).
+    closing_soon_days: int = 14
+    digest_top_matches: int = 5
+    clarification_days_before: int = 10
+    go_no_go_days_before: int = 14
 
     def problems(self) -> list[str]:
         out = []
@@ -164,6 +181,21 @@ class ConsortiumSettings:
             out.append("consortium.max_members must be 1-10")
         if self.alternatives < 1:
             out.append("consortium.alternatives must be at least 1")
+        if not 0 <= self.min_fit <= 1:
+            out.append("consortium.min_fit must be 0-1")
+        if self.member_penalty < 0 or self.shared_consortium_bonus < 0:
+            out.append("consortium.member_penalty and shared_consortium_bonus must not be negative")
+        if self.candidates < 1:
+            out.append("consortium.candidates must be at least 1")
+        for name in ("division_match_factor", "no_cpv_match_factor"):
+            if not 0 <= getattr(self, name) <= 1:
+                out.append(f"consortium.{name} must be 0-1")
+        for prefix in self.location_exempt_cpv:
+            if not isinstance(prefix, str) or not prefix.isdigit():
+                out.append(f"consortium.location_exempt_cpv entry {prefix!r} must be a CPV prefix of digits")
+        for name in ("closing_soon_days", "digest_top_matches", "clarification_days_before", "go_no_go_days_before"):
+            if getattr(self, name) < 0:
+                out.append(f"consortium.{name} must not be negative")
         return out
 
 

@@ -1,0 +1,266 @@
+"""What a notice asks for, and how well each candidate can supply each part of it.
+
+A notice's *work requirements* are its lots; a notice without lots has one requirement per CPV
+group (3-digit prefix) it names, or one for the whole notice when it names none. Two *constraints*
+apply to the whole team: capacity (combined turnover at least ``rules.capacity_turnover_factor`` x
+the annualised value) and location (every member within ``scan.radius_km``, unless every code of the
+notice falls under a prefix in ``consortium.location_exempt_cpv``).
+
+Fit of an enterprise for a requirement (``assess``):
+
+* a lot: the fit of that lot's candidate row, else of the whole-notice row;
+* a CPV group, when the notice names two or more groups: the whole-notice row's fit x a factor for
+  how well the enterprise's own CPV codes agree with the group's codes: 1.0 at group level or deeper,
+  ``consortium.division_match_factor`` (0.8) at division level, ``consortium.no_cpv_match_factor``
+  (0.5) otherwise or when the enterprise lists no codes;
+* a single CPV group, or the whole notice: the whole-notice row's fit, unchanged.
+
+An enterprise covers a requirement when that fit is at least ``consortium.min_fit`` and the row it
+came from fails no hard rule other than "capacity" (capacity is the team's job).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from procure_match.domain import Candidate, Enterprise, Tender
+from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary, group_of
+from procure_match.settings import Settings
+
+WORK_KINDS = ("lot", "cpv group", "notice")
+TEAM_RULES = frozenset({"capacity"})  # hard rules a member may fail: the team meets them together
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requirement:
+    id: str  # "lot:<lot id>", "cpv:<group>", "notice", "capacity", "location"
+    kind: str  # "lot" | "cpv group" | "notice" | "capacity" | "location"
+    label: str  # plain words: "Lot 3: scaffolding hire", "combined turnover of at least £1.2M"
+    lot_id: str | None = None
+    cpv_codes: tuple[str, ...] = ()
+    value_gbp: float | None = None
+    turnover_needed: float | None = None  # capacity: None = value unknown, not checked
+    radius_km: float | None = None  # location: None = location does not matter for this notice
+    note: str = ""  # how the figure was worked out
+
+    @property
+    def is_work(self) -> bool:
+        return self.kind in WORK_KINDS
+
+
+def notice_value_gbp(tender: Tender) -> tuple[float | None, str]:
+    """The notice's value in GBP and where it came from; lot values are summed when the notice has none."""
+    if tender.value.amount_gbp is not None:
+        return tender.value.amount_gbp, "the notice value"
+    lot_values = [lot.value.amount_gbp for lot in tender.lots if lot.value.amount_gbp is not None]
+    if lot_values:
+        missing = len(tender.lots) - len(lot_values)
+        note = "the sum of the lot values" + (f" ({missing} lot(s) without a value left out)" if missing else "")
+        return sum(lot_values), note
+    return None, "not stated"
+
+
+def annualised_value(tender: Tender) -> tuple[float | None, str]:
+    """Value per year: value / contract years when the period is known (at least one year), else the value."""
+    value, source = notice_value_gbp(tender)
+    if value is None:
+        return None, "the contract value is not stated"
+    years = tender.contract_years
+    if years is not None and years >= 1:
+        return value / years, f"{source} over {years:.1f} contract years"
+    if years is not None:
+        return value, f"{source} (contract shorter than a year: counted as one year)"
+    return value, f"{source} (contract length not stated: counted as one year)"
+
+
+def _lot_label(lot_id: str, title: str | None, description: str | None) -> str:
+    name = lot_id if lot_id.lower().startswith("lot") else f"Lot {lot_id}"
+    words = (title or description or "").strip()
+    if len(words) > 80:
+        words = words[:77].rstrip() + "..."
+    return f"{name}: {words}" if words and words.lower() != name.lower() else name
+
+
+def location_exempt(tender: Tender, settings: Settings) -> bool:
+    """True when every CPV code of the notice falls under a prefix where location does not matter."""
+    prefixes = settings.consortium.location_exempt_cpv
+    codes = tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ())
+    return bool(codes) and bool(prefixes) and all(any(c.startswith(p) for p in prefixes) for c in codes)
+
+
+def requirements_for(tender: Tender, settings: Settings, cpv: CpvVocabulary | None = None) -> list[Requirement]:
+    """Work requirements (lots, CPV groups or the whole notice), then capacity, then location."""
+    vocab = cpv or default_vocabulary()
+    out: list[Requirement] = []
+    if tender.lots:
+        for lot in tender.lots:
+            out.append(
+                Requirement(
+                    id=f"lot:{lot.id}",
+                    kind="lot",
+                    label=_lot_label(lot.id, lot.title, lot.description),
+                    lot_id=lot.id,
+                    cpv_codes=lot.cpv_codes,
+                    value_gbp=lot.value.amount_gbp,
+                )
+            )
+    else:
+        codes = tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ())
+        groups: dict[str, list[str]] = {}
+        for code in codes:
+            groups.setdefault(group_of(code), []).append(code)
+        for group, members in groups.items():
+            desc = vocab.describe(group.ljust(8, "0")) or "work"
+            out.append(
+                Requirement(
+                    id=f"cpv:{group}",
+                    kind="cpv group",
+                    label=f"{desc} (CPV group {group})",
+                    cpv_codes=tuple(members),
+                    value_gbp=tender.value.amount_gbp if len(groups) == 1 else None,
+                )
+            )
+        if not groups:
+            title = tender.title.strip() or "the whole notice"
+            out.append(Requirement(id="notice", kind="notice", label=title, value_gbp=tender.value.amount_gbp))
+    annual, how = annualised_value(tender)
+    factor = settings.rules.capacity_turnover_factor
+    needed = factor * annual if annual is not None else None
+    out.append(
+        Requirement(
+            id="capacity",
+            kind="capacity",
+            label="combined turnover (not checked: value not stated)" if needed is None else "combined turnover",
+            turnover_needed=needed,
+            value_gbp=annual,
+            note=how if needed is None else f"{factor:g} x the annual value ({how})",
+        )
+    )
+    exempt = location_exempt(tender, settings)
+    out.append(
+        Requirement(
+            id="location",
+            kind="location",
+            label="location does not matter for this work"
+            if exempt
+            else f"every member within {settings.scan.radius_km:g} km",
+            radius_km=None if exempt else settings.scan.radius_km,
+            note="every code is under consortium.location_exempt_cpv" if exempt else "scan.radius_km",
+        )
+    )
+    return out
+
+
+@dataclass(slots=True, kw_only=True)
+class Cell:
+    """One enterprise against one work requirement."""
+
+    fit: float | None  # None = no candidate row for it
+    covers: bool
+    row: Candidate | None
+    why_not: str = ""  # when it does not cover: "fails certification", "fit 0.21 is below 0.35", ...
+    failed_rules: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, kw_only=True)
+class Contender:
+    """One ranked enterprise and how it stands against every requirement of the notice."""
+
+    enterprise: Enterprise
+    rank: int  # best rank over its rows for this notice
+    cells: list[Cell]  # one per work requirement, same order
+    distance_km: float | None  # None = unknown
+    admissible: bool  # may be a member: within the radius (or unknown/exempt) and passes some row's hard rules
+    why_not: str = ""
+    rows: list[Candidate] = field(default_factory=list)
+
+    @property
+    def turnover(self) -> float:
+        return self.enterprise.turnover or 0.0
+
+
+def cpv_factor(enterprise: Enterprise, codes: tuple[str, ...], settings: Settings) -> float:
+    """1.0 when the enterprise's codes agree with ``codes`` at group level or deeper, less otherwise."""
+    depth = max((agreement(e, c)[0] for e in enterprise.cpv_codes for c in codes), default=0)
+    if depth >= 3:
+        return 1.0
+    if depth == 2:
+        return settings.consortium.division_match_factor
+    return settings.consortium.no_cpv_match_factor
+
+
+def _distance(rows: list[Candidate]) -> float | None:
+    whole = [r.parts.get("distance_km") for r in rows if r.lot_id is None]
+    known = [d for d in whole if d is not None] or [
+        d for d in (r.parts.get("distance_km") for r in rows) if d is not None
+    ]
+    return min(known) if known else None
+
+
+def assess(
+    tender: Tender,
+    requirements: list[Requirement],
+    candidates: list[Candidate],
+    enterprises: dict[str, Enterprise],
+    settings: Settings,
+) -> list[Contender]:
+    """The top ``consortium.candidates`` enterprises for the notice, best rank first, with every cell filled."""
+    cfg = settings.consortium
+    by_enterprise: dict[str, list[Candidate]] = {}
+    for row in candidates:
+        if row.tender_id == tender.tender_id and row.enterprise_id in enterprises:
+            by_enterprise.setdefault(row.enterprise_id, []).append(row)
+    ranked = sorted(
+        by_enterprise.items(),
+        key=lambda kv: (min(r.rank for r in kv[1]), -max(r.score for r in kv[1]), kv[0]),
+    )[: cfg.candidates]
+    work = [r for r in requirements if r.is_work]
+    location = next((r for r in requirements if r.kind == "location"), None)
+    radius = location.radius_km if location else None
+    multi_group = sum(1 for r in work if r.kind == "cpv group") > 1
+    out = []
+    for eid, rows in ranked:
+        ent = enterprises[eid]
+        whole = next((r for r in rows if r.lot_id is None), None)
+        cells = []
+        for req in work:
+            row = next((r for r in rows if r.lot_id == req.lot_id), None) if req.kind == "lot" else None
+            row = row or whole
+            if row is None:
+                cells.append(Cell(fit=None, covers=False, row=None, why_not="not scored for this part"))
+                continue
+            fit = row.fit
+            if req.kind == "cpv group" and multi_group:
+                fit *= cpv_factor(ent, req.cpv_codes, settings)
+            fit = min(1.0, max(0.0, fit))
+            failed = tuple(f for f in row.failed_rules if f not in TEAM_RULES)
+            if failed:
+                why = "fails " + ", ".join(failed)
+            elif fit < cfg.min_fit:
+                why = f"fit {fit:.2f} is below {cfg.min_fit:.2f}"
+            else:
+                why = ""
+            cells.append(Cell(fit=fit, covers=not why, row=row, why_not=why, failed_rules=failed))
+        distance = _distance(rows)
+        passes_some = any(not set(r.failed_rules) - TEAM_RULES for r in rows)
+        if radius is not None and distance is not None and distance > radius:
+            admissible, why = False, f"{distance:.0f} km away (limit {radius:g} km)"
+        elif not passes_some:
+            admissible, why = (
+                False,
+                "fails " + ", ".join(sorted({f for r in rows for f in r.failed_rules} - TEAM_RULES)),
+            )
+        else:
+            admissible, why = True, ""
+        out.append(
+            Contender(
+                enterprise=ent,
+                rank=min(r.rank for r in rows),
+                cells=cells,
+                distance_km=distance,
+                admissible=admissible,
+                why_not=why,
+                rows=rows,
+            )
+        )
+    return out
