@@ -1,0 +1,330 @@
+"""Notice ingest: every tender-notice file UK publishers ship -> ``Tender`` objects plus an ``IngestReport``.
+
+    tenders, report = load_notices(["notices/"], settings)
+
+* Formats are found from content (``detect``): OCDS release/record packages, single releases and
+  records, JSON Lines, JSON arrays of packages, OCDS 1.0 and 1.1, and Contracts Finder CSV exports.
+* Releases of one OCID, from any files in any order, merge into one Tender (``compile``); Contracts
+  Finder CSV rows are ``cf-<Notice Identifier>`` and a repeated notice keeps its latest copy.
+* Files stream (ijson, csv row by row); memory grows with the number of distinct notices, not file size.
+* Bad records never stop the batch: each skipped or repaired one is a ``Problem`` in the report, and
+  ``records_read == records_kept + skipped`` always holds. A file that cannot be read at all raises
+  ``InputFileError`` naming the file and the fix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import fields, is_dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from procure_match.domain import Amendment, Award, Location, Lot, Money, Supplier, Tender
+from procure_match.errors import IngestReport, InputFileError
+from procure_match.ingest import cf_csv, detect
+from procure_match.ingest.compile import Compiler
+from procure_match.ingest.ocds import looks_versioned, release_to_tender, releases_of_record, unversion
+from procure_match.ingest.textutil import Decoding, open_text
+from procure_match.settings import Settings
+
+NOTICE_SUFFIXES = (".json", ".jsonl", ".csv")
+
+__all__ = ["expand_paths", "iter_notices", "load_notices", "tender_from_dict", "tender_to_dict"]
+
+
+def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Files to read: each file as given, each folder's *.json, *.jsonl, *.csv (recursively, sorted)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in NOTICE_SUFFIXES)
+            if not found:
+                raise InputFileError(
+                    "folder holds no .json, .jsonl or .csv files", path=p, fix="give the folder that holds the notices"
+                )
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputFileError("file not found", path=p, fix="check the path and spelling")
+    if not out:
+        raise InputFileError("no notice files given", fix="name at least one file or folder")
+    return out
+
+
+def load_notices(
+    paths: Sequence[str | Path], settings: Settings, report: IngestReport | None = None
+) -> tuple[list[Tender], IngestReport]:
+    """Read every notice in ``paths`` (files or folders); return merged Tenders and the report."""
+    report = report if report is not None else IngestReport()
+    tenders = list(iter_notices(paths, settings, report))
+    return tenders, report
+
+
+def iter_notices(paths: Sequence[str | Path], settings: Settings, report: IngestReport | None) -> Iterator[Tender]:
+    """Streaming variant of ``load_notices``: reads files one record at a time and yields merged Tenders.
+
+    Tenders come out after the last file is read (a later file may still change a notice), OCDS
+    notices first in the order their OCIDs were first seen, then Contracts Finder CSV notices.
+    """
+    report = report if report is not None else IngestReport()
+    files = expand_paths(paths)
+    fx = dict(settings.ingest.fx_to_gbp)
+    compiler = Compiler()
+    contributions: Counter[str] = Counter()  # input records merged into each OCID
+    csv_tenders: dict[str, tuple[Tender, str]] = {}  # tender_id -> (tender, "file row n")
+
+    for path in files:
+        report.files.append(str(path))
+        report.counts["files"] += 1
+        kind = detect.sniff_format(path)
+        decodings: list[Decoding] = []
+        if kind == "json":
+            _read_json(path, decodings, compiler, contributions, report)
+        else:
+            _read_csv(path, decodings, csv_tenders, fx, report)
+        for decoding in decodings:
+            if decoding.fallback_bytes:
+                report.problem(
+                    path,
+                    "whole file",
+                    None,
+                    decoding.note,
+                    "read as Windows-1252 where needed",
+                    "save the file as UTF-8",
+                )
+
+    for release, state in compiler.compiled():
+        problems: list[tuple] = []
+
+        def note(field, problem, action, fix, _problems=problems):
+            _problems.append((field, problem, action, fix))
+
+        n_records = contributions[state.ocid]
+        try:
+            tender = release_to_tender(release, state, fx_to_gbp=fx, note=note)
+        except Exception as exc:  # one bad notice never sinks the batch
+            for i in range(n_records):
+                report.problem(
+                    state.source_file or "",
+                    f"{state.ocid} (record {i + 1} of {n_records})",
+                    None,
+                    f"notice could not be read ({type(exc).__name__}: {exc})",
+                    "skipped record",
+                    "check the releases of this OCID against the OCDS schema",
+                    skipped=True,
+                )
+            continue
+        for field, problem, action, fix in problems:
+            report.problem(tender.source_file or "", state.ocid, field, problem, action, fix)
+        report.records_kept += n_records
+        _count(report, tender)
+        yield tender
+
+    for tender, _ in csv_tenders.values():
+        report.records_kept += 1
+        _count(report, tender)
+        yield tender
+
+
+def _count(report: IngestReport, tender: Tender) -> None:
+    report.counts["notices"] += 1
+    report.counts["lots"] += len(tender.lots)
+    report.counts["awards"] += len(tender.awards)
+    report.counts["suppliers"] += sum(len(a.suppliers) for a in tender.awards)
+    report.counts["amendments"] += len(tender.amendments)
+
+
+def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: Counter, report: IngestReport) -> None:
+    for unit in detect.iter_json_units(path, decodings):
+        report.records_read += 1
+        ocid = unit.obj.get("ocid") if isinstance(unit.obj, dict) else None
+        label = f"{unit.where} ({ocid})" if isinstance(ocid, str) and ocid else unit.where
+
+        def skip(problem: str, fix: str, field: str | None = None, _label: str = label) -> None:
+            report.problem(path, _label, field, problem, "skipped record", fix, skipped=True)
+
+        if unit.kind == "bad":
+            skip(unit.reason, detect.JSON_FIX)
+            continue
+        if unit.kind == "record":
+            report.counts["records"] += 1
+            releases, reason = releases_of_record(unit.obj)
+            if not releases:
+                skip(reason or "record holds no release", "publish records with a compiledRelease or full releases")
+                continue
+        else:
+            report.counts["releases"] += 1
+            release = unversion(unit.obj) if looks_versioned(unit.obj) else unit.obj
+            releases = [release]
+        ocids = {r.get("ocid") for r in releases}
+        ocid = releases[0].get("ocid")
+        if len(ocids) != 1 or not isinstance(ocid, str) or not ocid.strip():
+            skip("release has no ocid (or not a text one)", "give every release its OCID ('ocid')", "ocid")
+            continue
+        try:
+            for rel in releases:
+                if rel.get("ocid") != ocid:
+                    rel = {**rel, "ocid": ocid}
+                compiler.add(rel, where=label, file=str(path), publisher=unit.publisher)
+        except Exception as exc:  # malformed beyond what the merge can take
+            skip(f"release could not be merged ({type(exc).__name__}: {exc})", "check the release against OCDS")
+            continue
+        contributions[ocid] += 1
+
+
+def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: IngestReport) -> None:
+    text, decoding = open_text(path)
+    decodings.append(decoding)
+    with text:
+        for number, row, n_fields, n_header in cf_csv.iter_rows(text, path):
+            report.records_read += 1
+            report.counts["rows"] += 1
+            notice = (row.get("Notice Identifier") or "").strip()
+            label = f"row {number} ({notice})" if notice else f"row {number}"
+            problems: list[tuple] = []
+
+            def note(field, problem, action, fix, _problems=problems):
+                _problems.append((field, problem, action, fix))
+
+            try:
+                tender = cf_csv.row_to_tender(row, n_fields, n_header, fx_to_gbp=fx, note=note)
+            except Exception as exc:  # one bad row never sinks the batch
+                report.problem(
+                    path,
+                    label,
+                    None,
+                    f"row could not be read ({type(exc).__name__}: {exc})",
+                    "skipped record",
+                    cf_csv.CSV_FIX,
+                    skipped=True,
+                )
+                continue
+            if tender is None:
+                report.problem(
+                    path,
+                    label,
+                    "Notice Identifier",
+                    "row has no Notice Identifier",
+                    "skipped record",
+                    "every row needs its Contracts Finder Notice Identifier",
+                    skipped=True,
+                )
+                continue
+            for field, problem, action, fix in problems:
+                report.problem(path, label, field, problem, action, fix)
+            tender.source_file = str(path)
+            where = f"{path} {label}"
+            previous = csv_tenders.get(tender.tender_id)
+            if previous is None:
+                csv_tenders[tender.tender_id] = (tender, where)
+                continue
+            old, old_where = previous
+            newer = _published_key(tender) >= _published_key(old)
+            kept_where, dropped_where = (where, old_where) if newer else (old_where, where)
+            if newer:
+                csv_tenders[tender.tender_id] = (tender, where)
+            report.counts["duplicates"] += 1
+            report.problem(
+                path,
+                label,
+                "Notice Identifier",
+                f"notice {notice} appears more than once ({dropped_where} and {kept_where})",
+                f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
+                "remove overlapping exports, or ignore: the latest copy is used",
+                skipped=True,
+            )
+
+
+def _published_key(t: Tender) -> datetime:
+    return t.published or datetime.min.replace(tzinfo=UTC)
+
+
+# --- JSON form --------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def tender_to_dict(t: Tender) -> dict:
+    """A JSON-safe dict of a Tender: dates and datetimes as ISO 8601 text, tuples as lists."""
+    return _jsonable(t)
+
+
+def _dt(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _money(d: dict | None) -> Money:
+    return Money(**(d or {}))
+
+
+def _location(d: dict) -> Location:
+    return Location(**d)
+
+
+def tender_from_dict(d: dict) -> Tender:
+    """Inverse of ``tender_to_dict``."""
+    lots = tuple(
+        Lot(
+            **{
+                **lot,
+                "value": _money(lot.get("value")),
+                "cpv_codes": tuple(lot.get("cpv_codes", ())),
+                "locations": tuple(_location(x) for x in lot.get("locations", ())),
+            }
+        )
+        for lot in d.get("lots", ())
+    )
+    awards = tuple(
+        Award(
+            **{
+                **a,
+                "date": _dt(a.get("date")),
+                "value": _money(a.get("value")),
+                "suppliers": tuple(
+                    Supplier(**{**s, "identifiers": tuple(s.get("identifiers", ()))}) for s in a.get("suppliers", ())
+                ),
+                "lot_ids": tuple(a.get("lot_ids", ())),
+            }
+        )
+        for a in d.get("awards", ())
+    )
+    amendments = tuple(
+        Amendment(**{**a, "date": _dt(a.get("date")), "changed_fields": tuple(a.get("changed_fields", ()))})
+        for a in d.get("amendments", ())
+    )
+    simple = {k: v for k, v in d.items() if k not in ("lots", "awards", "amendments", "locations", "value")}
+    for key in ("cpv_codes", "reserved_participation", "release_ids"):
+        if key in simple:
+            simple[key] = tuple(simple[key])
+    for key in ("published", "deadline"):
+        simple[key] = _dt(simple.get(key))
+    for key in ("contract_start", "contract_end"):
+        simple[key] = _date(simple.get(key))
+    return Tender(
+        **simple,
+        value=_money(d.get("value")),
+        lots=lots,
+        awards=awards,
+        amendments=amendments,
+        locations=tuple(_location(x) for x in d.get("locations", ())),
+    )

@@ -1,0 +1,219 @@
+"""What a notice file holds, found from its content (never its name), and its OCDS units one by one.
+
+Formats recognised:
+* CSV: the first non-blank character is not ``{`` or ``[``; the Contracts Finder reader checks the header.
+* JSON Lines (one release, record, package or record package per line): read line by line, so one
+  broken line is skipped and reported, not fatal.
+* One JSON value: a release package, record package, single release, single record, compiled or
+  versioned release; or a JSON array of any of these. Large packages stream their
+  ``releases``/``records`` arrays with ijson, so a 1 GB file is never held whole.
+* Concatenated JSON values (``{...}{...}``): streamed with ijson ``multiple_values``.
+
+``iter_json_units`` yields ``Unit`` objects (a release or a record with where it came from); anything
+that is not an OCDS object becomes a ``bad`` unit that the caller records as a skipped record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from procure_match.errors import InputFileError
+from procure_match.ingest.textutil import Decoding, Utf8Bytes, open_text
+
+# Above this many parse events, the first JSON value counts as large and its arrays are streamed.
+LARGE_VALUE_EVENTS = 200_000
+# A first line longer than this is not treated as a JSON Lines record.
+MAX_LINE_CHARS = 16 * 1024 * 1024
+JSON_FIX = "check the file is complete OCDS JSON (a release package, record package, release or JSON Lines)"
+
+
+@dataclass
+class Unit:
+    kind: str  # "release" | "record" | "bad"
+    obj: Any
+    where: str  # "line 12", "release 3", "item 2, release 5"
+    publisher: str | None = None
+    reason: str = ""  # for "bad" units
+
+
+def sniff_format(path: str | Path) -> str:
+    """ "json" or "csv", from the first non-blank character. Raises InputFileError when unreadable."""
+    text, _ = open_text(path)
+    with text:
+        try:
+            head = text.read(4096)
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"text encoding could not be read ({exc.reason})", path=path, fix="save the file as UTF-8"
+            ) from exc
+    first = head.lstrip("\ufeff \t\r\n")[:1]
+    return "json" if first in ("{", "[") else "csv"
+
+
+def _publisher(obj: dict) -> str | None:
+    pub = obj.get("publisher")
+    if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+        return pub["name"]
+    return None
+
+
+def classify(value: Any, where: str, publisher: str | None = None) -> Iterator[Unit]:
+    """Units inside one JSON value (package, record package, record, release or list of them)."""
+    if isinstance(value, list):
+        for i, item in enumerate(value, 1):
+            yield from classify(item, f"{where}, item {i}" if where else f"item {i}", publisher)
+        return
+    if not isinstance(value, dict):
+        yield Unit("bad", value, where or "value 1", publisher, f"a JSON {type(value).__name__}, not an OCDS object")
+        return
+    publisher = _publisher(value) or publisher
+    prefix = f"{where}, " if where else ""
+    if "records" in value and "ocid" not in value:
+        records = value["records"]
+        if not isinstance(records, list):
+            yield Unit("bad", value, where or "package", publisher, "'records' is not a list")
+            return
+        for i, rec in enumerate(records, 1):
+            yield _unit_of(rec, "record", f"{prefix}record {i}", publisher)
+        return
+    if "releases" in value and "ocid" not in value and "compiledRelease" not in value:
+        releases = value["releases"]
+        if not isinstance(releases, list):
+            yield Unit("bad", value, where or "package", publisher, "'releases' is not a list")
+            return
+        for i, rel in enumerate(releases, 1):
+            yield _unit_of(rel, "release", f"{prefix}release {i}", publisher)
+        return
+    if "compiledRelease" in value or "versionedRelease" in value or ("releases" in value and "ocid" in value):
+        yield Unit("record", value, where or "record 1", publisher)
+        return
+    yield Unit("release", value, where or "release 1", publisher)
+
+
+def _unit_of(obj: Any, kind: str, where: str, publisher: str | None) -> Unit:
+    if not isinstance(obj, dict):
+        return Unit("bad", obj, where, publisher, f"a JSON {type(obj).__name__}, not an OCDS {kind}")
+    return Unit(kind, obj, where, publisher)
+
+
+def iter_json_units(path: str | Path, decodings: list[Decoding] | None = None) -> Iterator[Unit]:
+    """Every release/record in a JSON or JSON Lines file, streamed. Raises InputFileError if unreadable."""
+    p = Path(path)
+    mode, publisher, _ = _shape(p)
+    text, decoding = open_text(p)
+    if decodings is not None:
+        decodings.append(decoding)
+    with text:
+        if mode == "lines":
+            yield from _iter_lines(text, p)
+            return
+        stream = Utf8Bytes(text)
+        if mode == "array":
+            items = ijson.items(stream, "item", use_float=True)
+            yield from _guard(p, items, lambda i, v: classify(v, f"item {i}"))
+        elif mode in ("releases", "records"):
+            kind = mode[:-1]
+            items = ijson.items(stream, f"{mode}.item", use_float=True, multiple_values=True)
+            yield from _guard(p, items, lambda i, v: iter([_unit_of(v, kind, f"{kind} {i}", publisher)]))
+        else:
+            items = ijson.items(stream, "", use_float=True, multiple_values=True)
+            multi = mode == "values"
+            yield from _guard(p, items, lambda i, v: classify(v, f"value {i}" if multi else ""))
+
+
+def _guard(p: Path, items: Iterator[Any], expand) -> Iterator[Unit]:
+    """Yield units of each parsed item; a JSON error after the first item becomes a 'bad' unit."""
+    count = 0
+    try:
+        for value in items:
+            count += 1
+            yield from expand(count, value)
+    except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
+        if count == 0:
+            raise InputFileError(f"not valid JSON ({exc})", path=p, fix=JSON_FIX) from exc
+        yield Unit("bad", None, f"after item {count}", None, f"JSON breaks off here ({exc}); the rest of the file")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"text encoding could not be read ({exc.reason})", path=p, fix="save as UTF-8") from exc
+    if count == 0:
+        raise InputFileError("the JSON holds no value", path=p, fix=JSON_FIX)
+
+
+def _iter_lines(text, p: Path) -> Iterator[Unit]:
+    for n, line in enumerate(text, 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        try:
+            value = json.loads(stripped)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            yield Unit("bad", None, f"line {n}", None, f"not valid JSON ({exc})")
+            continue
+        yield from classify(value, f"line {n}")
+
+
+def _shape(p: Path) -> tuple[str, str | None, Any]:
+    """("lines" | "array" | "releases" | "records" | "value" | "values", publisher, first value)."""
+    text, _ = open_text(p)
+    with text:
+        try:
+            first_line = text.readline(MAX_LINE_CHARS)
+            while first_line and not first_line.strip():
+                first_line = text.readline(MAX_LINE_CHARS)
+            rest = text.read(4096)
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"text encoding could not be read ({exc.reason})", path=p, fix="save as UTF-8"
+            ) from exc
+    stripped = first_line.strip().lstrip("\ufeff")
+    if stripped.startswith("[") and not rest.strip():
+        pass  # a one-line array: handled as an array below
+    elif stripped and rest.strip():
+        try:
+            json.loads(stripped)
+            return "lines", None, None
+        except (json.JSONDecodeError, RecursionError):
+            pass
+    if stripped.startswith("["):
+        return "array", None, None
+    return _object_shape(p)
+
+
+def _object_shape(p: Path) -> tuple[str, str | None, Any]:
+    """Look at the first top-level object's keys (and whether more values follow) without reading it all."""
+    text, _ = open_text(p)
+    publisher: str | None = None
+    array_key: str | None = None
+    events = 0
+    depth = 0
+    with text:
+        parser = ijson.parse(Utf8Bytes(text), multiple_values=True)
+        try:
+            for prefix, event, value in parser:
+                events += 1
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                    if depth == 0:
+                        nxt = next(parser, None)
+                        return ("values" if nxt is not None else "value"), publisher, None
+                elif event == "map_key" and depth == 1 and value in ("releases", "records"):
+                    array_key = value
+                elif prefix == "publisher.name" and event == "string":
+                    publisher = value
+                if events > LARGE_VALUE_EVENTS and array_key:
+                    return array_key, publisher, None
+        except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
+            if events <= 1 or (depth > 0 and not array_key and events < LARGE_VALUE_EVENTS):
+                raise InputFileError(f"not valid JSON ({exc})", path=p, fix=JSON_FIX) from exc
+            # The first value was fine; let the full read report where it breaks.
+            return "values", publisher, None
+    if events == 0:
+        raise InputFileError("the JSON holds no value", path=p, fix=JSON_FIX)
+    return "value", publisher, None
