@@ -1,0 +1,80 @@
+"""``procure-match explain``: every part and rule behind one (notice or lot, enterprise) score."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
+from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides, expand_notice_paths
+from procure_match.scoring.rank import weights_from
+from procure_match.scoring.rules import FEATURE, SOFT
+
+
+def _passed(value: bool | None) -> str:
+    return {True: "pass", False: "FAIL", None: "unknown"}[value]
+
+
+def _value(v: float | None) -> str:
+    return "unknown" if v is None else f"{v:.3f}"
+
+
+@friendly_errors
+def explain_command(
+    tender_id: Annotated[str, typer.Argument(help="Notice id (OCID, or cf-<notice id>) as in matches.json.")],
+    enterprise_id: Annotated[str, typer.Argument(help="Enterprise id as in matches.json.")],
+    notices: NoticesOption,
+    directory: DirectoryOption,
+    lot: Annotated[str | None, typer.Option("--lot", help="Explain the match to this lot of the notice.")] = None,
+    settings_path: SettingsOption = None,
+    embedder: EmbedderOption = None,
+) -> None:
+    """Print every part of one pair's score and every rule outcome (computed directly, even outside the top K).
+
+    Example: procure-match explain ocds-b5fd17-0001 GB-COH-01234567 --notices tenders/notices.json
+    --directory enterprises/directory.csv
+    """
+    from procure_match.pipeline import check_paths, explain_pair
+
+    settings = apply_overrides(get_settings(settings_path), embedder=embedder)
+    notice_paths = expand_notice_paths(list(notices))
+    check_paths(notice_paths, directory)
+    ex = explain_pair(notice_paths, directory, tender_id, enterprise_id, settings, lot_id=lot)
+    c = ex.candidate
+
+    what = f"{ex.tender.tender_id}" + (f" lot {lot}" if lot else "") + f" ({ex.tender.title})"
+    out.print(f"[bold]{escape(what)}[/]  ×  [bold]{escape(ex.enterprise.name)}[/] ({escape(ex.enterprise.id)})")
+    out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status}", highlight=False)
+
+    weights = weights_from(settings.scan)
+    parts = Table(title="Score parts (weighted mean of known parts, then adjustments, clipped to 0-1)")
+    for col in ("part", "value", "weight", "explanation"):
+        parts.add_column(col, overflow="fold")
+    known = {o.name: o for o in ex.outcomes if o.kind == FEATURE and o.value is not None}
+    total_w = sum(weights.get(n, 0.0) for n in known)
+    for o in ex.outcomes:
+        if o.kind == FEATURE:
+            w = weights.get(o.name, 0.0)
+            share = f"{w:g} ({w / total_w:.0%} of known)" if o.value is not None and total_w else f"{w:g} (unused)"
+            parts.add_row(o.name, _value(o.value), share, escape(o.sentence))
+    for o in ex.outcomes:
+        if o.kind == SOFT:
+            parts.add_row(o.name, f"{o.value or 0.0:+.3f}", "added", escape(o.sentence))
+    out.print(parts)
+
+    rules = Table(title="Hard rules (a FAIL makes the candidate ineligible; capacity alone -> 'fits, needs partners')")
+    for col in ("rule", "result", "explanation"):
+        rules.add_column(col, overflow="fold")
+    for o in ex.outcomes:
+        if o.kind not in (FEATURE, SOFT):
+            rules.add_row(o.name, _passed(o.passed), escape(o.sentence))
+    out.print(rules)
+    if c.failed_rules:
+        out.print(f"failed: {', '.join(c.failed_rules)}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("explain")(explain_command)

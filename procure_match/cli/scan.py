@@ -1,0 +1,174 @@
+"""``procure-match scan``: match notices to the directory, write matches and remember the scan."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from procure_match.cli.common import QuietOption, SettingsOption, err, friendly_errors, get_settings, out
+from procure_match.errors import InputFileError, SettingsError
+from procure_match.settings import Settings
+
+NoticesOption = Annotated[
+    list[Path],
+    typer.Option(
+        "--notices",
+        help="Notice file (OCDS JSON/JSONL, Contracts Finder CSV) or a folder of them. Repeat for more files.",
+    ),
+]
+DirectoryOption = Annotated[Path, typer.Option("--directory", help="Directory of social enterprises (CSV/JSON/XLSX).")]
+EmbedderOption = Annotated[
+    str | None,
+    typer.Option("--embedder", help="Embedding backend: 'sentence-transformers' (default) or 'tfidf' (fast)."),
+]
+SUMMARY_ROWS = 15
+
+
+def apply_overrides(settings: Settings, *, top_k: int | None = None, embedder: str | None = None) -> Settings:
+    """Command-line overrides, checked like the settings file (every problem at once)."""
+    if top_k is not None:
+        settings.scan.top_k = top_k
+    if embedder is not None:
+        settings.embedder.backend = embedder
+    problems = settings.problems()
+    if problems:
+        raise SettingsError([f"{p} (from the command line or settings)" for p in problems])
+    return settings
+
+
+def parse_since(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputFileError(
+            f"--since {text!r} is not a date", fix="give it as YYYY-MM-DD, e.g. --since 2025-11-01"
+        ) from None
+
+
+def expand_notice_paths(paths: list[Path]) -> list[Path]:
+    """Folders become the notice files inside them (.json, .jsonl, .csv; sorted); files stay as given."""
+    out_paths: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in (".json", ".jsonl", ".csv") and f.is_file())
+            if not found:
+                raise InputFileError(
+                    "folder holds no .json, .jsonl or .csv notice files", path=p, fix="pass the notice files"
+                )
+            out_paths.extend(found)
+        else:
+            out_paths.append(p)
+    return out_paths
+
+
+def _summary(run, out_dir: Path) -> None:
+    c = run.counts
+    table = Table(title=f"Scan {run.result.scan_id}: {out_dir}")
+    table.add_column("notices read", justify="right")
+    for name in ("new", "changed", "withdrawn", "excluded", "scanned", "lots", "candidates", "eligible"):
+        table.add_column(name, justify="right")
+    table.add_row(
+        str(c["notices_read"]),
+        str(c["new"]),
+        str(c["changed"]),
+        str(c["withdrawn"]),
+        str(c["excluded"]),
+        str(c["notices_scanned"]),
+        str(c["lots_matched"]),
+        str(c["candidates"]),
+        str(c["eligible"]),
+    )
+    out.print(table)
+
+    best: dict[str, object] = {}
+    for cand in run.result.candidates:
+        if cand.lot_id is None and cand.rank == 1:
+            best[cand.tender_id] = cand
+    if best:
+        titles = {t.tender_id: t.title for t in run.result.tenders}
+        top = Table(title="Top match per notice")
+        for col in ("notice", "title", "enterprise", "score", "status"):
+            top.add_column(col, overflow="fold")
+        for tid, cand in sorted(best.items(), key=lambda kv: -kv[1].score)[:SUMMARY_ROWS]:
+            name = run.result.enterprises[cand.enterprise_id].name
+            top.add_row(
+                escape(tid), escape((titles.get(tid) or "")[:60]), escape(name), f"{cand.score:.2f}", cand.status
+            )
+        out.print(top)
+        if len(best) > SUMMARY_ROWS:
+            out.print(f"… and {len(best) - SUMMARY_ROWS} more notices: see {out_dir / 'matches.csv'}")
+    changed = [ch for ch in run.result.changes.values() if ch.kind in ("changed", "withdrawn")]
+    for ch in sorted(changed, key=lambda x: x.tender_id)[:SUMMARY_ROWS]:
+        text = f"{ch.kind}: {ch.tender_id}: {'; '.join(ch.details) or ', '.join(ch.changed_fields)}"
+        out.print(text, markup=False, highlight=False)
+
+
+@friendly_errors
+def scan_command(
+    notices: NoticesOption,
+    directory: DirectoryOption,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder (created if needed).")],
+    settings_path: SettingsOption = None,
+    top_k: Annotated[int | None, typer.Option("--top-k", help="Candidates kept per notice and lot.")] = None,
+    embedder: EmbedderOption = None,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Scan history file (default: settings scan.store).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only notices published on or after this date (YYYY-MM-DD).")
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Match notices to social enterprises; write matches.json/.csv, settings.toml and ingest-report.json.
+
+    Example: procure-match scan --notices tenders/notices.json --directory enterprises/directory.csv --out reports/scan
+    """
+    from procure_match.outputs import write_scan_outputs
+    from procure_match.pipeline import check_paths, run_scan, utc_now
+
+    # Everything cheap first: settings, overrides, dates and paths, before any model loads.
+    settings = apply_overrides(get_settings(settings_path), top_k=top_k, embedder=embedder)
+    since_date = parse_since(since)
+    notice_paths = expand_notice_paths(list(notices))
+    check_paths(notice_paths, directory)
+
+    def progress(message: str) -> None:
+        if not quiet:
+            err.print(f"[dim]{escape(message)}[/]")
+
+    run = run_scan(
+        notice_paths,
+        directory,
+        settings,
+        now=utc_now(),
+        since=since_date,
+        store_path=store,
+        progress=progress,
+        show_bars=not quiet and err.is_terminal,
+    )
+    paths = write_scan_outputs(out_dir, run.result, run.report, settings, counts=run.counts, timings=run.timings)
+
+    # Consortium stage and reports (consortia.json, bid briefs, digest) plug in here, reading
+    # run.result (a ScanResult) and writing into out_dir: procure_match.consortium / procure_match.reports.
+
+    _summary(run, out_dir)
+    if not quiet:
+        report = run.report
+        err.print(
+            f"{report.records_kept} of {report.records_read} records kept; "
+            f"{report.skipped} skipped, {report.repaired} repaired (details: {paths['ingest-report.json']})"
+        )
+        for problem, action, n in report.summary_by_problem()[:8]:
+            err.print(f"  {n} × {problem} -> {action}", markup=False, highlight=False)
+        err.print(f"wrote {', '.join(str(p) for p in paths.values())}; history in {run.store_path}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scan")(scan_command)
