@@ -8,10 +8,14 @@ scaffolding hire (nearest: Brick Co-op, 31 km)").
 from __future__ import annotations
 
 from procure_match.consortium.optimise import Instance, best_teams
-from procure_match.consortium.requirements import Contender, Requirement
+from procure_match.consortium.requirements import RULE_WORDS, Contender, Requirement
 from procure_match.settings import Settings
 
 CERTIFICATION_RULES = ("certification", "certifications")
+
+
+def rule_words(name: str) -> str:
+    return RULE_WORDS.get(name, name.replace("_", " "))
 
 
 def gbp(amount: float | None) -> str:
@@ -74,7 +78,7 @@ def _requirement_gap(
                 counts[rule] = counts.get(rule, 0) + 1
         rule = max(counts, key=lambda r: (counts[r], r))
         every = "every candidate" if counts[rule] == len(fitting) else f"{counts[rule]} of {len(fitting)} candidates"
-        text = f"{every} for '{req.label}' fails {rule}"
+        text = f"{every} for '{req.label}' fails {rule_words(rule)}"
         if rule in CERTIFICATION_RULES:
             needs = certifications_needed(req, settings, notice_codes)
             if needs:

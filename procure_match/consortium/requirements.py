@@ -29,6 +29,12 @@ from procure_match.settings import Settings
 
 WORK_KINDS = ("lot", "cpv group", "notice")
 TEAM_RULES = frozenset({"capacity"})  # hard rules a member may fail: the team meets them together
+RULE_WORDS = {  # hard-rule names (as in Candidate.failed_rules) in plain words
+    "certifications": "certification",
+    "certification": "certification",
+    "reserved_participation": "the reservation for VCSEs and mutuals",
+    "radius": "the distance limit",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,7 +241,7 @@ def assess(
             fit = min(1.0, max(0.0, fit))
             failed = tuple(f for f in row.failed_rules if f not in TEAM_RULES)
             if failed:
-                why = "fails " + ", ".join(failed)
+                why = "fails " + ", ".join(RULE_WORDS.get(f, f) for f in failed)
             elif fit < cfg.min_fit:
                 why = f"fit {fit:.2f} is below {cfg.min_fit:.2f}"
             else:
@@ -248,7 +254,10 @@ def assess(
         elif not passes_some:
             admissible, why = (
                 False,
-                "fails " + ", ".join(sorted({f for r in rows for f in r.failed_rules} - TEAM_RULES)),
+                "fails "
+                + ", ".join(
+                    RULE_WORDS.get(f, f) for f in sorted({f for r in rows for f in r.failed_rules} - TEAM_RULES)
+                ),
             )
         else:
             admissible, why = True, ""

@@ -103,7 +103,7 @@ def test_hard_rule_failure_blocks_covering_that_lot_only():
     enterprises = {"a": ent("a", 5e6), "b": ent("b", 5e6)}
     cands = [
         row("a", None, 0.8, 1),
-        row("a", "2", 0.9, 1, failed=["certification"]),
+        row("a", "2", 0.9, 1, failed=["certifications"]),
         row("b", None, 0.5, 2),
     ]
     teams = teams_for_tender(lots_tender(), cands, enterprises, Settings())
@@ -121,7 +121,7 @@ def test_gap_sentences_are_precise():
     cands = [
         row("roof", "1", 0.9, 1),
         row("far", "3", 0.9, 1, distance=31.4),
-        row("cook", "2", 0.9, 1, failed=["certification"]),
+        row("cook", "2", 0.9, 1, failed=["certifications"]),
     ]
     t = lots_tender(lots=(*lots_tender().lots[:2], Lot(id="3", title="scaffolding hire", cpv_codes=("45262100",))))
     (team,) = teams_for_tender(t, cands, enterprises, settings)
@@ -139,7 +139,7 @@ def test_gap_sentences_are_precise():
 
 def test_certification_gap_names_what_is_needed():
     enterprises = {"cook": ent("cook", 9e6)}
-    cands = [row("cook", None, 0.9, 1, failed=["certification"])]
+    cands = [row("cook", None, 0.9, 1, failed=["certifications"])]
     t = Tender(tender_id="ocds-t1", title="Repairs", cpv_codes=("45453000",), value=money(10_000))
     (team,) = teams_for_tender(t, cands, enterprises, Settings())
     assert team.gaps == [
