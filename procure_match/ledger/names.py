@@ -1,0 +1,170 @@
+"""Supplier-name and registration-id normalisation (pure functions, no I/O).
+
+Two spellings of one organisation should normalise to the same string: case, punctuation,
+``&``/"and", a leading "The" and legal suffixes (Ltd, Limited, CIC, C.I.C., Community Interest
+Company, LLP, plc, Co-operative, Co-op, Society, ...) are removed. Registration ids become
+scheme-prefixed canonical strings ("GB-COH-01234567", "GB-MPR-1234R") so that zero padding and
+spacing never stop an id match.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Multi-word legal phrases first (they are removed before single tokens are looked at).
+_LEGAL_PHRASES = (
+    "community interest company",
+    "community benefit society",
+    "industrial and provident society",
+    "co operative society",
+    "cooperative society",
+    "limited liability partnership",
+    "public limited company",
+    "private limited company",
+    "company limited by guarantee",
+    "registered society",
+    "co operative",
+)
+_LEGAL_TOKENS = frozenset(
+    {
+        "ltd",
+        "limited",
+        "ld",
+        "cic",
+        "llp",
+        "plc",
+        "cooperative",
+        "coop",
+        "society",
+        "inc",
+        "incorporated",
+        "uk",
+        "cio",
+        "lp",
+        "co",
+        "company",
+    }
+)
+# Tokens dropped anywhere. "co" and "company" only at the end (see _strip_suffixes).
+_FILLER = frozenset({"the", "and", "of"})
+_PUNCT = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+# Dotted acronyms ("U.K.", "C.I.C.") become one token before punctuation is removed.
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
+
+
+def _ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+_PHRASES = re.compile(r"\b(?:" + "|".join(_LEGAL_PHRASES) + r")\b")
+_CIC = re.compile(r"\bc\s?i\s?c\b")
+_COOP = re.compile(r"\bco-op(erative)?\b")
+
+
+@functools.lru_cache(maxsize=200_000)
+def normalise_name(name: str | None) -> str:
+    """A comparison key for a supplier or enterprise name; "" for blank names.
+
+    >>> normalise_name("The Green Works C.I.C.")
+    'green works'
+    >>> normalise_name("Smith & Sons (UK) Limited")
+    'smith sons'
+    """
+    if not name:
+        return ""
+    text = str(name)
+    if not text.isascii():
+        text = _ascii_fold(text)
+    text = text.lower().replace("&", " and ").replace("+", " and ")
+    text = _DOTTED.sub(lambda m: " " + m.group(0).replace(".", "") + " ", text)
+    text = _CIC.sub(" cic ", text)
+    text = _COOP.sub(lambda m: " cooperative " if m.group(1) else " coop ", text)
+    text = text.replace("'", "").replace("\u2019", "")
+    text = _PUNCT.sub(" ", text)
+    text = _PHRASES.sub(" ", " ".join(text.split()))
+    tokens = [t for t in text.split() if t not in _FILLER]
+    tokens = _strip_suffixes(tokens)
+    if not tokens:  # a name made only of legal words ("The Co-operative Society"): keep its letters
+        return " ".join(_PUNCT.sub(" ", _ascii_fold(str(name)).lower()).split())
+    return " ".join(tokens)
+
+
+def _strip_suffixes(tokens: list[str]) -> list[str]:
+    """Drop legal-form words at the end (and "uk"/"co" wherever they trail), keep them inside."""
+    out = list(tokens)
+    while out and out[-1] in _LEGAL_TOKENS:
+        out.pop()
+    # Legal words directly after the first token are noise too ("Argyll Cooperative Fencers").
+    return [t for i, t in enumerate(out) if not (t in {"cooperative", "coop", "cic", "ltd", "limited"} and i > 0)]
+
+
+def name_tokens(normalised: str) -> list[str]:
+    return normalised.split()
+
+
+_MPR = re.compile(r"^(?:IP|RS)?0*(\d+)([A-Z]*)$")
+_COH = re.compile(r"^([A-Z]{2})?(\d+)$")
+
+
+def normalise_company_number(raw: str | None) -> str | None:
+    """Companies House number as 8 characters ("1234567" -> "01234567", "sc 12345" -> "SC012345")."""
+    if raw is None:
+        return None
+    text = re.sub(r"[\s.\-]", "", str(raw)).upper()
+    if text.startswith("GB-COH-"):
+        text = text[7:]
+    elif text.startswith("GBCOH"):
+        text = text[5:]
+    m = _COH.match(text)
+    if not m or int(m.group(2) or 0) == 0:
+        return None
+    prefix, digits = m.group(1) or "", m.group(2)
+    width = 8 - len(prefix)
+    if len(digits) > width:
+        return None
+    return prefix + digits.zfill(width)
+
+
+def normalise_mutuals_number(raw: str | None) -> str | None:
+    """Mutuals Public Register number without padding: "IP 01234R" / "1234R" -> "1234R"."""
+    if raw is None:
+        return None
+    text = re.sub(r"[\s.\-]", "", str(raw)).upper()
+    if text.startswith("GBMPR"):
+        text = text[5:]
+    m = _MPR.match(text)
+    if not m or int(m.group(1)) == 0:
+        return None
+    return m.group(1) + m.group(2)
+
+
+def normalise_registration_id(raw: str | None) -> str | None:
+    """A scheme-prefixed id ("GB-COH-01234567", "GB-MPR-1234R") or None when not recognisable.
+
+    Bare numbers are read as Companies House numbers; numbers ending in a letter (R, C) or
+    starting IP/RS as Mutuals Register numbers.
+    """
+    if raw is None:
+        return None
+    text = str(raw).strip().upper()
+    if not text:
+        return None
+    compact = re.sub(r"[\s.]", "", text)
+    if compact.startswith(("GB-MPR-", "GBMPR")):
+        num = normalise_mutuals_number(compact.replace("GB-MPR-", ""))
+        return f"GB-MPR-{num}" if num else None
+    if compact.startswith(("GB-COH-", "GBCOH")):
+        num = normalise_company_number(compact.replace("GB-COH-", ""))
+        return f"GB-COH-{num}" if num else None
+    if re.match(r"^(IP|RS)\d", compact) or re.match(r"^\d+[A-Z]+$", compact):
+        num = normalise_mutuals_number(compact)
+        return f"GB-MPR-{num}" if num else None
+    num = normalise_company_number(compact)
+    if num:
+        return f"GB-COH-{num}"
+    if re.match(r"^GB-[A-Z]+-", compact):
+        return compact  # another org-id scheme (charity numbers ...), compared as written
+    return None
