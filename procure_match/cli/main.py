@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from procure_match import __version__
-from procure_match.cli import evaluate, explain, scan
+from procure_match.cli import evaluate, explain, ingest, scan
 
 app = typer.Typer(
     name="procure-match",
@@ -25,6 +25,7 @@ def version() -> None:
 evaluate.register(app)
 scan.register(app)
 explain.register(app)
+app.add_typer(ingest.app, name="ingest")
 
 # Command modules (each registers its commands on ``app``):
 # ingest (ingest notices / ingest directory), scan, explain, ledger, demo, evaluate.

@@ -159,13 +159,8 @@ def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gb
 
     def money(amount, low=None, field="Value High"):
         m, issues = build_money(amount, "GBP" if amount or low else None, low=low, source=SOURCE, fx_to_gbp=fx_to_gbp)
-        for issue in issues:
-            note(
-                field,
-                issue,
-                "value set to unknown" if not m.known else "kept; value flagged",
-                "publish the contract value on Contracts Finder",
-            )
+        for problem, action in issues:
+            note(field, problem, action, "publish the contract value on Contracts Finder")
         return m
 
     codes = []

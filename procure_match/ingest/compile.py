@@ -218,7 +218,9 @@ class Compiler:
         if publisher and not state.publisher:
             state.publisher = publisher
         if is_amendment:
-            fields_changed = changed_field_names([p for p in (changes or []) if p.startswith("tender")])
+            fields_changed = changed_field_names(
+                [p for p in (changes or []) if p.startswith("tender.") and not p.startswith("tender.amendment")]
+            )
             _note_amendment(state, rid, released, None, fields_changed)
         self._collect_amendment_objects(state, release)
         return state

@@ -85,8 +85,10 @@ def build_money(
     low: object = None,
     source: str | None = None,
     fx_to_gbp: dict[str, float] | None = None,
-) -> tuple[Money, list[str]]:
+) -> tuple[Money, list[tuple[str, str]]]:
     """Money from a published amount (and optional minimum), with a GBP figure and its explanation.
+
+    Returns the Money and a list of (problem, action taken) for the caller's report:
 
     * missing -> unknown, no issue; below 1 (0, 0.01, negative) -> unknown with an issue: publishers use such
       placeholders for "not given";
@@ -94,13 +96,13 @@ def build_money(
     * currency in ``fx_to_gbp`` -> converted, noted; missing currency from a UK publisher -> GBP, noted;
       anything else -> no GBP figure, with an issue.
     """
-    issues: list[str] = []
+    issues: list[tuple[str, str]] = []
     parsed = parse_amount(amount)
     parsed_low = parse_amount(low)
     if amount not in (None, "") and parsed is None:
-        issues.append(f"value {amount!r} is not a number; value set to unknown")
+        issues.append((f"value {amount!r} is not a number", "value ignored"))
     if low not in (None, "") and parsed_low is None:
-        issues.append(f"minimum value {low!r} is not a number; ignored")
+        issues.append((f"minimum value {low!r} is not a number", "minimum ignored"))
     cur = currency.strip().upper() if isinstance(currency, str) and currency.strip() else None
     if cur is None:
         cur = (parsed.currency if parsed else None) or (parsed_low.currency if parsed_low else None)
@@ -109,13 +111,17 @@ def build_money(
     low_v = parsed.low if parsed else None
     if parsed_low is not None and parsed_low.single is not None:
         low_v = parsed_low.single
+    placeholder = None
     if high_v is not None and high_v < 1:
-        issues.append(f"value is {high_v:g}, which publishers use for 'not stated'; value set to unknown")
-        high_v = None
+        placeholder, high_v = high_v, None
     if low_v is not None and low_v < 1:
+        placeholder = low_v if placeholder is None else placeholder
         low_v = None
+    if placeholder is not None and high_v is None:
+        action = "minimum used as the value" if low_v is not None else "value set to unknown"
+        issues.append((f"value is {placeholder:g}, which publishers use for 'not stated'", action))
     if low_v is not None and high_v is not None and low_v > high_v:
-        issues.append(f"minimum {low_v:g} is above maximum {high_v:g}; the two were swapped")
+        issues.append((f"minimum {low_v:g} is above maximum {high_v:g}", "the two were swapped"))
         low_v, high_v = high_v, low_v
 
     notes: list[str] = []
@@ -125,7 +131,6 @@ def build_money(
         notes.append("only a minimum value was published; amount is that minimum")
     money = Money(amount=single, currency=cur, low=low_v, high=high_v if low_v is not None else None)
     if single is None:
-        money.gbp_note = ""
         return money, issues
 
     rates = fx_to_gbp or {}
@@ -135,7 +140,7 @@ def build_money(
         notes.append("currency not stated; UK publisher, taken as GBP")
     elif cur is None:
         notes.append("currency not stated and the publisher is not a UK one; not converted to GBP")
-        issues.append("value has no currency and the publisher is not a UK one; GBP value left unknown")
+        issues.append(("value has no currency and the publisher is not a UK one", "GBP value left unknown"))
     elif cur == "GBP":
         money.amount_gbp = single
     elif cur in rates:
@@ -144,6 +149,8 @@ def build_money(
         notes.append(f"converted from {cur} at {rate:g} GBP per {cur} (settings ingest.fx_to_gbp)")
     else:
         notes.append(f"currency {cur} has no rate in settings ingest.fx_to_gbp; not converted to GBP")
-        issues.append(f"currency {cur} is unconvertible (no rate in ingest.fx_to_gbp); GBP value left unknown")
+        issues.append(
+            (f"currency {cur} is unconvertible (no rate in ingest.fx_to_gbp)", "value kept; GBP value left unknown")
+        )
     money.gbp_note = "; ".join(notes)
     return money, issues

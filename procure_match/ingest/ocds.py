@@ -259,6 +259,8 @@ def scheme_id(scheme: Any, ident: Any) -> str | None:
     scheme_s, ident_s = _s(scheme), _s(ident)
     if not ident_s or ident_s in ("0",):
         return None
+    if ident_s.endswith(".0") and ident_s[:-2].isdigit():  # a number that went through a spreadsheet float
+        ident_s = ident_s[:-2]
     if not scheme_s:
         return ident_s if _ORG_ID.match(ident_s) else None
     scheme_s = scheme_s.upper()
@@ -325,13 +327,8 @@ def release_to_tender(
         amount = v.get("amount")
         currency = v.get("currency") or lo.get("currency")
         m, issues = build_money(amount, currency, low=lo.get("amount"), source=source, fx_to_gbp=fx_to_gbp)
-        for issue in issues:
-            note(
-                field,
-                issue,
-                "kept; value flagged" if m.known else "value set to unknown",
-                "publish the value with its currency (OCDS value.amount and value.currency)",
-            )
+        for problem, action in issues:
+            note(field, problem, action, "publish the value with its currency (OCDS value.amount and value.currency)")
         return m
 
     # Items and CPV codes.
