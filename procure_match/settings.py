@@ -58,6 +58,9 @@ class IngestSettings:
     postcode_file: str = ""
     # Postcode-district centroid CSV (Postcode/District, Latitude, Longitude). "" = none.
     district_file: str = ""
+    # Full UK SIC 2007 list (CSV with code and description columns, e.g. the Companies House list).
+    # "" = only the 21 section and 88 division descriptions shipped in the package.
+    sic_vocabulary: str = ""
 
     def problems(self) -> list[str]:
         out = []
@@ -76,9 +79,20 @@ class DirectorySettings:
     columns: dict[str, str] = field(default_factory=dict)
     # Minimum rapidfuzz score (0-100) for a header to be auto-detected as a field.
     header_match_threshold: int = 85
+    # XLSX directories: the sheet to read. "" = the first sheet.
+    sheet: str = ""
+    # Text encoding of CSV directories. "" = detect (UTF-8 with or without BOM, else Windows-1252).
+    encoding: str = ""
+    # Leave out organisations whose status says they are dissolved, dead or removed (each one reported).
+    skip_inactive: bool = True
+    # A turnover given as a range ("£20k-£50k") is read as its "midpoint", "low" or "high" end (reported).
+    turnover_range: str = "midpoint"
 
     def problems(self) -> list[str]:
-        return [] if 0 <= self.header_match_threshold <= 100 else ["directory.header_match_threshold must be 0-100"]
+        out = [] if 0 <= self.header_match_threshold <= 100 else ["directory.header_match_threshold must be 0-100"]
+        if self.turnover_range not in ("midpoint", "low", "high"):
+            out.append(f"directory.turnover_range must be 'midpoint', 'low' or 'high', not {self.turnover_range!r}")
+        return out
 
 
 @dataclass

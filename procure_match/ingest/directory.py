@@ -124,7 +124,7 @@ def mutuals_id(raw: str) -> str | None:
     text = re.sub(r"\s+", "", raw).upper()
     if text.startswith(SCHEME_MUTUALS_REGISTER + "-"):
         text = text[len(SCHEME_MUTUALS_REGISTER) + 1 :]
-    if re.fullmatch(r"(IP)?\d{1,6}[A-Z]{0,2}", text):
+    if re.fullmatch(r"(IP)?\d{1,6}[A-Z]{0,3}", text):
         return f"{SCHEME_MUTUALS_REGISTER}-{text}"
     return None
 
@@ -239,6 +239,14 @@ def split_multi(raw: str, *, codes: bool = False) -> list[str]:
         if p and p.lower() not in (k.lower() for k in seen):
             seen[p] = None
     return list(seen)
+
+
+def _letter_o_postcode(raw: str) -> str | None:
+    """ "TA7 ONZ" -> "TA7 0NZ": a letter O typed where the inward code's digit belongs."""
+    compact = re.sub(r"\s+", "", raw).upper()
+    if len(compact) >= 5 and compact[-3] == "O":
+        return normalise_postcode(compact[:-3] + "0" + compact[-2:])
+    return None
 
 
 def slug_id(name: str, postcode: str | None) -> str:
@@ -533,7 +541,13 @@ class _Builder:
             norm = normalise_postcode(raw) or find_postcode(raw)
             if norm:
                 return norm
-            self.repaired(record, "postcode", f"{raw!r} is not a UK postcode", "postcode left unknown")
+            fixed = _letter_o_postcode(raw)
+            if fixed:
+                self.repaired(
+                    f"{record} (postcode {raw!r})", "postcode", "letter O where a zero belongs", "read as a zero"
+                )
+                return fixed
+            self.repaired(f"{record} (postcode {raw!r})", "postcode", "not a UK postcode", "postcode left unknown")
         for address in row.values("address"):
             found = find_postcode(address)
             if found:
@@ -549,7 +563,7 @@ class _Builder:
                 if rid not in ids:
                     ids.append(rid)
             else:
-                self.repaired(record, field, f"{raw!r} is not a valid {what}", "value not used as an identifier")
+                self.repaired(f"{record} ({field} {raw!r})", field, f"not a valid {what}", "not used as an identifier")
 
         crn = row.first("company_number")
         if crn and not _blank(crn):
@@ -567,10 +581,10 @@ class _Builder:
                 add(charity_id(reg, where), "registered_number", reg, "charity number")
             else:
                 self.repaired(
-                    record,
+                    f"{record} (registrar {registrar!r}, number {reg!r})",
                     "registrar",
-                    f"registrar {registrar!r} has no known identifier scheme",
-                    f"registered number {reg!r} not used as an identifier",
+                    "registrar has no identifier scheme known to procure-match",
+                    "registered number not used as an identifier",
                     "name Companies House, FCA or a charity regulator in the registrar column",
                 )
         charity = row.first("charity_number")
@@ -594,7 +608,7 @@ class _Builder:
             for raw in split_multi(cell, codes=True):
                 code = normalise_cpv(raw)
                 if code is None:
-                    self.repaired(record, "cpv", f"{raw!r} is not a CPV code", "code left out")
+                    self.repaired(f"{record} (CPV {raw!r})", "cpv", "not a CPV code", "code left out")
                 elif code not in out:
                     out.append(code)
         return tuple(out)
@@ -606,10 +620,24 @@ class _Builder:
             for raw in split_multi(cell, codes=True):
                 parsed = normalise_sic(raw)
                 if parsed.code is None:
-                    self.repaired(record, "sic", parsed.note or f"{raw!r} is not a SIC code", "code left out")
+                    self.repaired(f"{record} (SIC {raw!r})", "sic", "not a SIC 2007 code", "code left out")
                     continue
-                if parsed.note:
-                    self.repaired(record, "sic", f"SIC code {raw!r} is not 5 digits", parsed.note)
+                if parsed.kind == "leading zero":
+                    self.repaired(
+                        f"{record} (SIC {raw})",
+                        "sic",
+                        "SIC code lost its leading zero (spreadsheet number)",
+                        "leading zero restored",
+                        "store SIC codes as text",
+                    )
+                elif parsed.kind:
+                    self.repaired(
+                        f"{record} (SIC {raw})",
+                        "sic",
+                        f"SIC code is a {parsed.kind}, not a 5-digit subclass",
+                        "padded with zeros on the right (e.g. 4711 -> 47110)",
+                        "give the 5-digit SIC 2007 subclass",
+                    )
                 if parsed.code not in out:
                     out.append(parsed.code)
         return tuple(out)
