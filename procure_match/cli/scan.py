@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated
 
@@ -41,14 +41,14 @@ def apply_overrides(settings: Settings, *, top_k: int | None = None, embedder: s
     return settings
 
 
-def parse_since(text: str | None) -> date | None:
+def parse_since(text: str | None, *, option: str = "--since") -> date | None:
     if text is None:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise InputFileError(
-            f"--since {text!r} is not a date", fix="give it as YYYY-MM-DD, e.g. --since 2025-11-01"
+            f"{option} {text!r} is not a date", fix=f"give it as YYYY-MM-DD, e.g. {option} 2025-11-01"
         ) from None
 
 
@@ -124,6 +124,12 @@ def scan_command(
     since: Annotated[
         str | None, typer.Option("--since", help="Only notices published on or after this date (YYYY-MM-DD).")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Judge deadlines as of this date (YYYY-MM-DD) instead of now, e.g. to re-run a past week."
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Match notices to social enterprises; write matches.json/.csv, settings.toml and ingest-report.json.
@@ -136,6 +142,8 @@ def scan_command(
     # Everything cheap first: settings, overrides, dates and paths, before any model loads.
     settings = apply_overrides(get_settings(settings_path), top_k=top_k, embedder=embedder)
     since_date = parse_since(since)
+    as_of_date = parse_since(as_of, option="--as-of")
+    now = utc_now() if as_of_date is None else datetime.combine(as_of_date, time.min, tzinfo=UTC)
     notice_paths = expand_notice_paths(list(notices))
     check_paths(notice_paths, directory)
 
@@ -147,7 +155,7 @@ def scan_command(
         notice_paths,
         directory,
         settings,
-        now=utc_now(),
+        now=now,
         since=since_date,
         store_path=store,
         progress=progress,
