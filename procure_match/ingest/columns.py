@@ -116,6 +116,10 @@ class ColumnMap:
     def has(self, name: str) -> bool:
         return bool(self.columns.get(name))
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """(field, header) for every mapped column, in field order then rank order."""
+        return [(f, self.headers[i].strip()) for f in FIELDS for i in self.columns.get(f, [])]
+
     def notes(self) -> list[str]:
         """ "name=Organisation Name (exact)" lines, one per (field, column), in field order."""
         out = []

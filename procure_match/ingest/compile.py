@@ -107,7 +107,8 @@ def _id_mergeable(key: str, items: list) -> bool:
     return True
 
 
-def _merge(node: Any, value: Any, stamp: tuple, key: str, path: str, changes: list[str] | None) -> Any:
+def _merge(node: Any, value: Any, stamp: tuple, key: str, path: str, changes: list) -> Any:
+    """Merge ``value`` (stamped (date, arrival)) into ``node``; note (path, winning stamp, added) of changed leaves."""
     if isinstance(value, dict):
         if not isinstance(node, dict):
             if isinstance(node, _Leaf) and node.stamp > stamp:
@@ -127,12 +128,14 @@ def _merge(node: Any, value: Any, stamp: tuple, key: str, path: str, changes: li
             node.items[ident] = _merge(node.items.get(ident), item, stamp, key, path, changes)
         return node
     if isinstance(node, _Leaf):
-        if node.stamp > stamp:
+        if node.stamp > stamp:  # an older release arrived late: the newer value stays
+            if node.value != value:
+                changes.append((path, node.stamp, False))
             return node
-        if changes is not None and node.value != value:
-            changes.append(path)
-    elif changes is not None and value is not None:
-        changes.append(path)
+        if node.value != value:
+            changes.append((path, stamp, False))
+    elif value is not None:
+        changes.append((path, stamp, True))
     return _Leaf(stamp, value)
 
 
@@ -180,6 +183,7 @@ class OcidState:
     source_file: str | None = None
     publisher: str | None = None
     n_releases: int = 0
+    amendment_seqs: dict[int, str] = field(default_factory=dict)  # arrival number -> release id of amendments
 
 
 class Compiler:
@@ -204,10 +208,13 @@ class Compiler:
         tags = release.get("tag")
         tags = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
         is_amendment = any("amendment" in t.lower() for t in tags)
-        changes: list[str] | None = [] if is_amendment and state.tree else None
-        _merge(state.tree, prune(release), stamp, "", "", changes)
         rid = release.get("id")
         rid = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else where
+        if is_amendment:
+            state.amendment_seqs[self._seq] = rid
+        was_empty = not state.tree
+        changes: list = []
+        _merge(state.tree, prune(release), stamp, "", "", changes)
         state.release_ids.append((stamp, rid))
         state.n_releases += 1
         if released and (state.first_date is None or released < state.first_date):
@@ -218,10 +225,17 @@ class Compiler:
         if publisher and not state.publisher:
             state.publisher = publisher
         if is_amendment:
-            fields_changed = changed_field_names(
-                [p for p in (changes or []) if p.startswith("tender.") and not p.startswith("tender.amendment")]
-            )
-            _note_amendment(state, rid, released, None, fields_changed)
+            _note_amendment(state, rid, released, None, ())
+        by_amendment: dict[str, list[str]] = {}
+        for path, winner, added in changes:
+            amended_by = state.amendment_seqs.get(winner[1])
+            if amended_by is None or (added and was_empty) or not path.startswith("tender."):
+                continue
+            if path.startswith("tender.amendment"):
+                continue
+            by_amendment.setdefault(amended_by, []).append(path)
+        for amended_by, paths in by_amendment.items():
+            _note_amendment(state, amended_by, None, None, changed_field_names(paths))
         self._collect_amendment_objects(state, release)
         return state
 

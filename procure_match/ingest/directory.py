@@ -216,7 +216,7 @@ def parse_amount(raw: str, range_mode: str = "midpoint") -> AmountParse:
 def _pick_range(raw: str, lo: float, hi: float, mode: str) -> AmountParse:
     value = {"low": lo, "high": hi}.get(mode, (lo + hi) / 2)
     word = {"low": "low end", "high": "high end"}.get(mode, "midpoint")
-    return AmountParse(value, note=f"range {raw!r} read as its {word} {value:,.0f} (directory.turnover_range)")
+    return AmountParse(value, note=f"range {raw!r} read as its {word} {value:,.0f}")
 
 
 def split_multi(raw: str, *, codes: bool = False) -> list[str]:
@@ -483,7 +483,8 @@ class _Builder:
         self.report.problem(self.file, record, field, problem, action, fix)
 
     def build(self, row: _Row, record: str, row_number: int) -> Enterprise | str:
-        """An Enterprise, or the reason (str) the row is skipped."""
+        """An Enterprise, or the reason (str) the row is skipped. ``row_number``: file line, sheet row
+        or JSON item number (1-based), as in ``record``."""
         name = " ".join(html.unescape(row.first("name")).split())
         if not name:
             return "no organisation name"
@@ -650,7 +651,13 @@ class _Builder:
         if parsed.error:
             self.repaired(record, field, parsed.error, f"{field} left unknown", "write a GBP amount such as 120000")
         elif parsed.note:
-            self.repaired(record, field, f"{field} given as {raw!r}", parsed.note, "write a single GBP amount")
+            self.repaired(
+                record,
+                field,
+                f"{field} given as a range or bound",
+                f"{parsed.note} (directory.turnover_range)",
+                "write a single GBP amount",
+            )
         return parsed.value
 
     def employees(self, row: _Row, record: str) -> int | None:
@@ -662,7 +669,7 @@ class _Builder:
             self.repaired(record, "employees", f"{raw!r} is not a number of employees", "employees left unknown")
             return None
         if parsed.note:
-            self.repaired(record, "employees", f"employees given as {raw!r}", parsed.note, "write a whole number")
+            self.repaired(record, "employees", "employees given as a range or bound", parsed.note, "write one number")
         return round(parsed.value)
 
     def locate(self, ent: Enterprise, row: _Row, record: str) -> None:
@@ -706,7 +713,7 @@ class _Builder:
                 "check the postcode, or set ingest.postcode_file to a newer ONS postcode directory",
             )
         else:
-            self.repaired(record, "postcode", "no postcode or coordinates", "location unknown", "add a postcode column")
+            self.repaired(record, "postcode", "no postcode or coordinates", "location unknown", "add the postcode")
 
     @staticmethod
     def cmap_cells(row: _Row, name: str) -> list[str]:
@@ -733,15 +740,15 @@ def load_directory(
         report.counts[f"directory:{note}"] += 1
     if header_idx:
         report.counts["directory:lines_before_header"] += header_idx
-    for line in cmap.notes():
-        report.counts[f"column:{line.split(' (')[0]}"] += 1
+    for fname, header in cmap.pairs():
+        report.counts[f"column:{fname}={header}"] += 1
 
     builder = _Builder(p, settings, report, postcodes)
     enterprises: list[Enterprise] = []
     seen_rows: dict[tuple[str, ...], str] = {}
     seen_ids: dict[str, tuple[str, str]] = {}
     width = len(cmap.headers)
-    for number, (label, cells) in enumerate(table.rows[header_idx + 1 :], start=header_idx + 2):
+    for label, cells in table.rows[header_idx + 1 :]:
         if not any(c.strip() for c in cells):
             report.counts["directory:blank_rows"] += 1
             continue
@@ -759,7 +766,7 @@ def load_directory(
             continue
         seen_rows[key] = label
         row = _Row(cmap, cells)
-        result = builder.build(row, label, number)
+        result = builder.build(row, label, int(label.rsplit(" ", 1)[-1]))
         if isinstance(result, str):
             report.problem(p, label, None, result, "skipped record", _FIX_SOURCE, skipped=True)
             continue
