@@ -160,18 +160,21 @@ def read_text(path: str | Path) -> tuple[str, str, str]:
     return text, encoding, digest
 
 
-def _score_header(cells: list[str], threshold: float) -> dict[str, tuple[int, float]]:
+def _score_header(
+    cells: list[str], threshold: float, aliases: Mapping[str, tuple[str, ...]] = ALIASES
+) -> dict[str, tuple[int, float]]:
     """Greedy best assignment field -> (column index, score) for one candidate header row."""
+    order = list(aliases)
     pairs = []
     for ci, cell in enumerate(cells):
         clean = _clean_header(cell)
         if not clean or len(clean) > 60:
             continue
-        for fname, aliases in ALIASES.items():
-            best = max(100.0 if clean == a else fuzz.ratio(clean, a) for a in aliases)
+        for fname, spellings in aliases.items():
+            best = max(100.0 if clean == a else fuzz.ratio(clean, a) for a in spellings)
             if best >= threshold:
                 pairs.append((best, fname, ci))
-    pairs.sort(key=lambda t: (-t[0], FIELDS.index(t[1]), t[2]))
+    pairs.sort(key=lambda t: (-t[0], order.index(t[1]), t[2]))
     chosen: dict[str, tuple[int, float]] = {}
     used: set[int] = set()
     for score, fname, ci in pairs:
@@ -182,7 +185,11 @@ def _score_header(cells: list[str], threshold: float) -> dict[str, tuple[int, fl
 
 
 def detect_header(
-    rows: list[list[str]], threshold: float, mapping: Mapping[str, str] | None = None
+    rows: list[list[str]],
+    threshold: float,
+    mapping: Mapping[str, str] | None = None,
+    aliases: Mapping[str, tuple[str, ...]] = ALIASES,
+    required: tuple[str, ...] = REQUIRED,
 ) -> tuple[int, dict[str, tuple[int, float]]] | None:
     """(row index, field -> (column, score)) of the header among the first rows, or None."""
     best: tuple[float, int, dict] | None = None
@@ -192,7 +199,7 @@ def detect_header(
             wanted = {f: _clean_header(h) for f, h in mapping.items()}
             if all(h in clean for h in wanted.values()):
                 found = {f: (clean.index(h), 100.0) for f, h in wanted.items()}
-                auto = _score_header(cells, threshold)
+                auto = _score_header(cells, threshold, aliases)
                 used = {c for c, _ in found.values()}
                 for f, (c, s) in auto.items():
                     if f not in found and c not in used:
@@ -200,8 +207,8 @@ def detect_header(
                         used.add(c)
                 return ri, found
             continue
-        chosen = _score_header(cells, threshold)
-        if not all(f in chosen for f in REQUIRED):
+        chosen = _score_header(cells, threshold, aliases)
+        if not all(f in chosen for f in required):
             continue
         quality = sum(s for _, s in chosen.values())
         if best is None or quality > best[0]:

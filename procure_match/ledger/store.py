@@ -1,0 +1,677 @@
+"""The ledger in SQLite: append-only, idempotent imports, corrections as reversing entries.
+
+Tables (nothing is ever updated or deleted; later rows supersede earlier ones):
+
+* ``contracts`` (one row per contract) and ``contract_versions`` (each recorded value; the
+  current value is the latest version), ``target_overrides`` (latest wins);
+* ``imports``: one row per imported file version (kind, source key = kind + file name, sha256,
+  counts and the net amount it added);
+* ``entries``: one per spend line (``kind='line'``) or reversal (``kind='reversal'``, pointing at
+  the line it cancels, with the opposite amount). Each keeps its file's sha256 and row. A line is
+  *live* when no reversal points at it;
+* ``resolutions``: supplier key -> enterprise, with method and score; the latest row for a key is
+  the one in force (manual decisions are just later rows); ``enterprises``: the directory names
+  and postcodes resolutions point at.
+
+Every import runs in one ``BEGIN IMMEDIATE`` transaction (WAL mode, busy timeout), so a crash
+leaves the ledger as it was and two imports at once queue instead of corrupting it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from procure_match.errors import IngestReport, NotFoundError, StoreError
+from procure_match.ledger.contracts import category_for
+from procure_match.ledger.model import Breach, Contract, ParsedSpendFile, SpendLine
+from procure_match.ledger.names import normalise_name, normalise_registration_id
+from procure_match.ledger.resolve import (
+    METHOD_MANUAL,
+    STATUS_ACCEPTED,
+    STATUS_NONE,
+    STATUS_REDACTED,
+    STATUS_REVIEW,
+    DirectoryEntry,
+    SupplierResolver,
+    is_redacted,
+)
+from procure_match.settings import Settings, user_data_dir
+
+SCHEMA_VERSION = "1"
+BUSY_TIMEOUT_S = 10.0
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS contracts (
+    id TEXT PRIMARY KEY, title TEXT, buyer TEXT, supplier TEXT, cpv TEXT, category TEXT, category_cpv TEXT,
+    start TEXT, end_date TEXT, registered_at TEXT NOT NULL, source TEXT);
+CREATE TABLE IF NOT EXISTS contract_versions (
+    id INTEGER PRIMARY KEY, contract_id TEXT NOT NULL, value REAL NOT NULL, currency TEXT NOT NULL,
+    effective TEXT, recorded_at TEXT NOT NULL, source TEXT, note TEXT);
+CREATE TABLE IF NOT EXISTS target_overrides (
+    id INTEGER PRIMARY KEY, contract_id TEXT NOT NULL, pct REAL NOT NULL, set_at TEXT NOT NULL, source TEXT);
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source_key TEXT NOT NULL, path TEXT NOT NULL,
+    sha256 TEXT NOT NULL, imported_at TEXT NOT NULL, buyer_note TEXT, header_row INTEGER, columns TEXT,
+    lines_read INTEGER NOT NULL, lines_added INTEGER NOT NULL, reversals INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL, net_amount REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, kind TEXT NOT NULL, reverses INTEGER,
+    source_key TEXT NOT NULL, sha256 TEXT NOT NULL, row TEXT NOT NULL, content_key TEXT NOT NULL,
+    occurrence INTEGER NOT NULL, buyer TEXT, contract_id TEXT, contract_ref TEXT, supplier TEXT NOT NULL,
+    supplier_key TEXT NOT NULL, registration_id TEXT, amount REAL NOT NULL, date TEXT, date_note TEXT,
+    description TEXT, department TEXT, transaction_ref TEXT);
+CREATE INDEX IF NOT EXISTS entries_source ON entries (source_key);
+CREATE INDEX IF NOT EXISTS entries_reverses ON entries (reverses);
+CREATE INDEX IF NOT EXISTS entries_contract ON entries (contract_id);
+CREATE INDEX IF NOT EXISTS entries_supplier ON entries (supplier_key);
+CREATE TABLE IF NOT EXISTS enterprises (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, postcode TEXT, registration_ids TEXT);
+CREATE TABLE IF NOT EXISTS resolutions (
+    id INTEGER PRIMARY KEY, supplier_key TEXT NOT NULL, supplier_name TEXT NOT NULL, registration_id TEXT,
+    enterprise_id TEXT, candidate_name TEXT, method TEXT NOT NULL, score REAL NOT NULL, status TEXT NOT NULL,
+    decided_at TEXT NOT NULL, source TEXT);
+CREATE INDEX IF NOT EXISTS resolutions_key ON resolutions (supplier_key);
+CREATE VIEW IF NOT EXISTS live_entries AS
+    SELECT * FROM entries e WHERE e.kind = 'line'
+    AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind = 'reversal' AND r.reverses = e.id);
+CREATE VIEW IF NOT EXISTS current_resolutions AS
+    SELECT r.* FROM resolutions r JOIN (SELECT supplier_key, MAX(id) AS id FROM resolutions GROUP BY supplier_key) m
+    ON r.id = m.id;
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def supplier_key(name: str, registration_id: str | None) -> str:
+    """How spend lines are grouped for resolution: canonical id (if any) + normalised name."""
+    canon = normalise_registration_id(registration_id) if registration_id else None
+    norm = normalise_name(name) or name.strip().lower()
+    return f"{canon or ''}|{norm}"
+
+
+def ledger_path(settings: Settings, override: str | Path | None = None) -> Path:
+    if override:
+        return Path(override)
+    if settings.ledger.path:
+        return Path(settings.ledger.path)
+    return user_data_dir() / "ledger.sqlite"
+
+
+class Ledger:
+    """An open ledger database. Use as a context manager; every write is one transaction."""
+
+    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            with self.transaction():
+                for stmt in _SCHEMA.split(";"):
+                    if stmt.strip():
+                        self.conn.execute(stmt)
+                row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                if row is None:
+                    self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                elif row[0] != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"ledger schema version {row[0]} is not {SCHEMA_VERSION}",
+                        path=self.path,
+                        fix="use the procure-match version that wrote it, or start a new --ledger file",
+                    )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot open the ledger ({exc})", path=self.path, fix="check the --ledger path is a ledger file"
+            ) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    "the ledger is locked by another command (an import is probably running)",
+                    path=self.path,
+                    fix="wait for it to finish, then run this command again",
+                ) from None
+            raise StoreError(f"cannot write to the ledger ({exc})", path=self.path, fix="check the file") from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ----- contracts -------------------------------------------------------------------------
+    def register_contracts(self, contracts: Sequence[Contract], settings: Settings) -> Counter:
+        """Add new contracts; a known contract with a different value gets a new version (modification)."""
+        tally: Counter = Counter()
+        now = _now()
+        with self.transaction() as c:
+            for k in contracts:
+                row = c.execute("SELECT id FROM contracts WHERE id = ?", (k.id,)).fetchone()
+                if row is None:
+                    category, cat_cpv = category_for([k.cpv] if k.cpv else [], settings)
+                    c.execute(
+                        "INSERT INTO contracts VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            k.id,
+                            k.title,
+                            k.buyer,
+                            k.supplier,
+                            k.cpv,
+                            category,
+                            cat_cpv,
+                            _iso(k.start),
+                            _iso(k.end),
+                            now,
+                            k.source,
+                        ),
+                    )
+                    tally["new"] += 1
+                    if k.value is not None:
+                        c.execute(
+                            "INSERT INTO contract_versions (contract_id, value, currency, effective, recorded_at, "
+                            "source, note) VALUES (?,?,?,?,?,?,?)",
+                            (k.id, k.value, k.currency, _iso(k.value_date or k.start), now, k.source, "awarded"),
+                        )
+                else:
+                    cur = c.execute(
+                        "SELECT value FROM contract_versions WHERE contract_id=? ORDER BY id DESC LIMIT 1", (k.id,)
+                    ).fetchone()
+                    if k.value is not None and (cur is None or abs(cur[0] - k.value) > 0.005):
+                        note = f"modified from £{cur[0]:,.2f}" if cur else "value recorded"
+                        c.execute(
+                            "INSERT INTO contract_versions (contract_id, value, currency, effective, recorded_at, "
+                            "source, note) VALUES (?,?,?,?,?,?,?)",
+                            (k.id, k.value, k.currency, _iso(k.value_date), now, k.source, note),
+                        )
+                        tally["modified"] += 1
+                    else:
+                        tally["unchanged"] += 1
+                if k.target_pct is not None and self._current_override(k.id) != k.target_pct:
+                    c.execute(
+                        "INSERT INTO target_overrides (contract_id, pct, set_at, source) VALUES (?,?,?,?)",
+                        (k.id, k.target_pct, now, k.source),
+                    )
+                    tally["target overrides"] += 1
+        return tally
+
+    def _current_override(self, contract_id: str) -> float | None:
+        row = self.conn.execute(
+            "SELECT pct FROM target_overrides WHERE contract_id=? ORDER BY id DESC LIMIT 1", (contract_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def set_target(self, contract_id: str, pct: float, source: str = "ledger set-target") -> None:
+        if not 0 <= pct <= 100:
+            raise StoreError(f"target {pct} is not a percentage", fix="give a number from 0 to 100, e.g. 1.5")
+        with self.transaction() as c:
+            if c.execute("SELECT 1 FROM contracts WHERE id=?", (contract_id,)).fetchone() is None:
+                raise NotFoundError(
+                    f"no contract {contract_id!r} in the ledger",
+                    path=self.path,
+                    fix="register it with 'procure-match ledger contracts FILE' (list ids with 'ledger report')",
+                )
+            c.execute(
+                "INSERT INTO target_overrides (contract_id, pct, set_at, source) VALUES (?,?,?,?)",
+                (contract_id, pct, _now(), source),
+            )
+
+    # ----- directory and resolution ----------------------------------------------------------
+    def store_enterprises(self, entries: Iterable[DirectoryEntry]) -> int:
+        n = 0
+        with self.transaction() as c:
+            for e in entries:
+                c.execute(
+                    "INSERT OR REPLACE INTO enterprises VALUES (?,?,?,?)",
+                    (e.id, e.name, e.postcode, json.dumps(list(e.registration_ids))),
+                )
+                n += 1
+        return n
+
+    def current_resolutions(self) -> dict[str, sqlite3.Row]:
+        return {r["supplier_key"]: r for r in self.conn.execute("SELECT * FROM current_resolutions")}
+
+    # ----- imports ---------------------------------------------------------------------------
+    def import_spend(
+        self,
+        parsed: ParsedSpendFile,
+        kind: str,
+        *,
+        resolver: SupplierResolver | None = None,
+        report: IngestReport | None = None,
+        progress=None,
+    ) -> ImportOutcome:
+        """Apply one parsed file: nothing if this exact file is in; a diff if it replaces an earlier version."""
+        report = report if report is not None else IngestReport()
+        source_key = f"{kind}:{Path(parsed.path).name}"
+        with self.transaction() as c:
+            same = c.execute(
+                "SELECT imported_at FROM imports WHERE sha256=? AND kind=? ORDER BY id LIMIT 1", (parsed.sha256, kind)
+            ).fetchone()
+            if same is not None:
+                return ImportOutcome(path=parsed.path, source_key=source_key, already_imported_on=same[0])
+            previous = {
+                (r["content_key"], r["occurrence"]): r
+                for r in c.execute("SELECT * FROM live_entries WHERE source_key=?", (source_key,))
+            }
+            contracts = {r[0].lower(): r[0] for r in c.execute("SELECT id FROM contracts")}
+            keyed = _keyed_lines(parsed.lines)
+            outcome = ImportOutcome(path=parsed.path, source_key=source_key, lines_read=len(parsed.lines))
+            outcome.replaces = (
+                bool(previous)
+                or c.execute("SELECT 1 FROM imports WHERE source_key=?", (source_key,)).fetchone() is not None
+            )
+            to_add: list[tuple[str, int, SpendLine]] = []
+            to_reverse: list[sqlite3.Row] = []
+            for key, line in keyed.items():
+                old = previous.get(key)
+                if old is None:
+                    to_add.append((*key, line))
+                    outcome.added += 1
+                elif abs(old["amount"] - line.amount) > 0.004:
+                    to_reverse.append(old)
+                    to_add.append((*key, line))
+                    outcome.changed.append((line.row, line.supplier, old["amount"], line.amount))
+                else:
+                    outcome.unchanged += 1
+            for key, old in previous.items():
+                if key not in keyed:
+                    to_reverse.append(old)
+                    outcome.removed.append((old["row"], old["supplier"], old["amount"]))
+            if progress:
+                progress(f"{len(to_add):,} new lines, {len(to_reverse):,} reversals: resolving suppliers")
+            self._resolve(c, [line for _, _, line in to_add], resolver, outcome)
+            net = round(sum(line.amount for *_, line in to_add) - sum(r["amount"] for r in to_reverse), 2)
+            cur = c.execute(
+                "INSERT INTO imports (kind, source_key, path, sha256, imported_at, buyer_note, header_row, columns, "
+                "lines_read, lines_added, reversals, unchanged, net_amount) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    kind,
+                    source_key,
+                    str(parsed.path),
+                    parsed.sha256,
+                    _now(),
+                    parsed.buyer_note,
+                    parsed.header_row,
+                    json.dumps(parsed.columns),
+                    len(parsed.lines),
+                    len(to_add),
+                    len(to_reverse),
+                    outcome.unchanged,
+                    net,
+                ),
+            )
+            import_id = cur.lastrowid
+            outcome.import_id = import_id
+            if progress:
+                progress(f"writing {len(to_add) + len(to_reverse):,} entries")
+            for old in to_reverse:
+                c.execute(
+                    "INSERT INTO entries (import_id, kind, reverses, source_key, sha256, row, content_key, occurrence,"
+                    " buyer, contract_id, contract_ref, supplier, supplier_key, registration_id, amount, date,"
+                    " date_note, description, department, transaction_ref)"
+                    " SELECT ?, 'reversal', id, source_key, ?, row, content_key, occurrence, buyer, contract_id,"
+                    " contract_ref, supplier, supplier_key, registration_id, -amount, date, date_note, description,"
+                    " department, transaction_ref FROM entries WHERE id = ?",
+                    (import_id, parsed.sha256, old["id"]),
+                )
+            rows = []
+            for content_key, occurrence, line in to_add:
+                contract_id = None
+                if line.contract_ref:
+                    contract_id = contracts.get(line.contract_ref.strip().lower())
+                    if contract_id is None:
+                        outcome.unknown_contracts[line.contract_ref] += 1
+                rows.append(
+                    (
+                        import_id,
+                        "line",
+                        None,
+                        source_key,
+                        parsed.sha256,
+                        line.row,
+                        content_key,
+                        occurrence,
+                        line.buyer,
+                        contract_id,
+                        line.contract_ref,
+                        line.supplier,
+                        supplier_key(line.supplier, line.registration_id),
+                        line.registration_id,
+                        line.amount,
+                        _iso(line.date),
+                        line.date_note,
+                        line.description,
+                        line.department,
+                        line.transaction,
+                    )
+                )
+            c.executemany(
+                "INSERT INTO entries (import_id, kind, reverses, source_key, sha256, row, content_key, occurrence,"
+                " buyer, contract_id, contract_ref, supplier, supplier_key, registration_id, amount, date, date_note,"
+                " description, department, transaction_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            for ref, n in outcome.unknown_contracts.items():
+                report.problem(
+                    parsed.path,
+                    f"{n} line(s)",
+                    "contract_ref",
+                    f"contract reference {ref!r} is not registered",
+                    "counted as buyer-level spend",
+                    "register the contract with 'ledger contracts' first",
+                )
+            outcome.net_amount = net
+            outcome.reversals = len(to_reverse)
+        return outcome
+
+    def _resolve(self, c: sqlite3.Connection, lines: list[SpendLine], resolver, outcome: ImportOutcome) -> None:
+        """Append resolutions for supplier keys that have none, or whose automatic one changed."""
+        current = self.current_resolutions()
+        distinct: dict[str, tuple[str, str | None]] = {}
+        for line in lines:
+            distinct.setdefault(
+                supplier_key(line.supplier, line.registration_id), (line.supplier, line.registration_id)
+            )
+        todo = [(k, v) for k, v in distinct.items() if k not in current or current[k]["method"] != METHOD_MANUAL]
+        redacted = [(k, v) for k, v in todo if is_redacted(v[0])]
+        if resolver is None:
+            todo = redacted  # without a directory only redactions are recorded; the rest stay unresolved
+        results = resolver.resolve([v for _, v in todo]) if resolver else None
+        now = _now()
+        for i, (k, (name, reg)) in enumerate(todo):
+            if results is not None:
+                r = results[i]
+                row = (k, name, reg, r.enterprise_id, r.candidate_name, r.method, r.score, r.status)
+            else:
+                row = (k, name, reg, None, None, "none", 0.0, STATUS_REDACTED)
+            old = current.get(k)
+            if old is not None and (old["enterprise_id"], old["method"], old["status"]) == (row[3], row[5], row[7]):
+                continue
+            c.execute(
+                "INSERT INTO resolutions (supplier_key, supplier_name, registration_id, enterprise_id, candidate_name,"
+                " method, score, status, decided_at, source) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (*row, now, outcome.path),
+            )
+            outcome.resolutions[row[7]] += 1
+
+    # ----- review -----------------------------------------------------------------------------
+    def review_queue(self) -> list[dict]:
+        """Supplier keys waiting for a person, with their suggestion and how much spend they carry."""
+        rows = self.conn.execute(
+            "SELECT r.*, COUNT(e.id) AS lines, COALESCE(SUM(e.amount), 0) AS amount FROM current_resolutions r"
+            " LEFT JOIN live_entries e ON e.supplier_key = r.supplier_key WHERE r.status = ?"
+            " GROUP BY r.supplier_key ORDER BY amount DESC, r.supplier_key",
+            (STATUS_REVIEW,),
+        ).fetchall()
+        return [
+            {
+                "supplier_key": r["supplier_key"],
+                "supplier_name": r["supplier_name"],
+                "registration_id": r["registration_id"] or "",
+                "lines": r["lines"],
+                "amount": round(r["amount"], 2),
+                "suggested_enterprise_id": r["enterprise_id"] or "",
+                "suggested_name": r["candidate_name"] or "",
+                "score": r["score"],
+                "decision": "",
+                "note": "",
+            }
+            for r in rows
+        ]
+
+    def confirm(self, decisions: Sequence[dict], source: str) -> tuple[Counter, list[str]]:
+        """Apply decisions (accept / reject / an enterprise id) as manual resolutions; return tallies and problems."""
+        tally: Counter = Counter()
+        problems: list[str] = []
+        now = _now()
+        with self.transaction() as c:
+            current = {r["supplier_key"]: r for r in c.execute("SELECT * FROM current_resolutions")}
+            known = {r[0]: r[1] for r in c.execute("SELECT id, name FROM enterprises")}
+            for i, d in enumerate(decisions, start=2):
+                decision = (d.get("decision") or "").strip()
+                key = (d.get("supplier_key") or "").strip()
+                if not decision:
+                    tally["left for later"] += 1
+                    continue
+                if key not in current:
+                    problems.append(f"row {i}: supplier key {key!r} is not in the ledger (edited?); row ignored")
+                    continue
+                cur = current[key]
+                low = decision.lower()
+                if low in {"accept", "accepted", "yes", "y"}:
+                    ent = (d.get("suggested_enterprise_id") or cur["enterprise_id"] or "").strip()
+                    if not ent:
+                        problems.append(f"row {i}: 'accept' but no suggested enterprise; row ignored")
+                        continue
+                    status, name = STATUS_ACCEPTED, known.get(ent, cur["candidate_name"])
+                elif low in {"reject", "rejected", "no", "n"}:
+                    ent, status, name = None, STATUS_NONE, None
+                elif decision in known:
+                    ent, status, name = decision, STATUS_ACCEPTED, known[decision]
+                else:
+                    problems.append(
+                        f"row {i}: decision {decision!r} is not accept, reject or a known enterprise id; row ignored"
+                    )
+                    continue
+                c.execute(
+                    "INSERT INTO resolutions (supplier_key, supplier_name, registration_id, enterprise_id,"
+                    " candidate_name, method, score, status, decided_at, source) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        key,
+                        cur["supplier_name"],
+                        cur["registration_id"],
+                        ent,
+                        name,
+                        METHOD_MANUAL,
+                        100.0,
+                        status,
+                        now,
+                        f"{source}: {(d.get('note') or '').strip()}".rstrip(": "),
+                    ),
+                )
+                tally["accepted" if status == STATUS_ACCEPTED else "rejected"] += 1
+        return tally, problems
+
+    # ----- reading ----------------------------------------------------------------------------
+    def contracts(self) -> list[dict]:
+        out = []
+        versions = defaultdict(list)
+        for v in self.conn.execute("SELECT * FROM contract_versions ORDER BY id"):
+            versions[v["contract_id"]].append(dict(v))
+        overrides = {}
+        for o in self.conn.execute("SELECT * FROM target_overrides ORDER BY id"):
+            overrides[o["contract_id"]] = dict(o)
+        for r in self.conn.execute("SELECT * FROM contracts ORDER BY id"):
+            d = dict(r)
+            d["versions"] = versions.get(r["id"], [])
+            d["override"] = overrides.get(r["id"])
+            out.append(d)
+        return out
+
+    def entries(self, *, contract_id: str | None = None, live_only: bool = False) -> list[dict]:
+        """Entries with their import, live flag and current resolution (for progress and trace)."""
+        sql = (
+            "SELECT e.*, i.path AS file, i.imported_at, "
+            " NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind='reversal' AND r.reverses=e.id) AS live_flag,"
+            " cr.enterprise_id, cr.method, cr.score, cr.status AS resolution_status"
+            " FROM entries e JOIN imports i ON i.id = e.import_id"
+            " LEFT JOIN current_resolutions cr ON cr.supplier_key = e.supplier_key"
+        )
+        where, args = [], []
+        if contract_id is not None:
+            where.append("e.contract_id = ?")
+            args.append(contract_id)
+        if live_only:
+            where.append(
+                "e.kind = 'line' AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind='reversal' AND r.reverses=e.id)"
+            )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.id"
+        out = []
+        for r in self.conn.execute(sql, args):
+            d = dict(r)
+            d["live"] = bool(d.pop("live_flag")) and d["kind"] == "line"
+            out.append(d)
+        return out
+
+    def enterprises(self) -> dict[str, dict]:
+        return {r["id"]: dict(r) for r in self.conn.execute("SELECT * FROM enterprises")}
+
+    def imports(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM imports ORDER BY id")]
+
+    # ----- invariants -------------------------------------------------------------------------
+    def check(self) -> list[Breach]:
+        """Every breach of the ledger's invariants (empty list = healthy)."""
+        c = self.conn
+        out: list[Breach] = []
+        for r in c.execute(
+            "SELECT i.id, i.path, i.net_amount, i.lines_added + i.reversals AS n,"
+            " COALESCE(SUM(e.amount), 0) AS total, COUNT(e.id) AS m"
+            " FROM imports i LEFT JOIN entries e ON e.import_id = i.id GROUP BY i.id"
+        ):
+            if abs(r["net_amount"] - r["total"]) > 0.005 or r["n"] != r["m"]:
+                out.append(
+                    Breach(
+                        invariant="totals reconcile",
+                        detail=f"import {r['id']} ({r['path']}) records {r['n']} entries"
+                        f" netting £{r['net_amount']:,.2f}"
+                        f" but holds {r['m']} netting £{r['total']:,.2f}",
+                    )
+                )
+        all_net = c.execute("SELECT COALESCE(SUM(net_amount), 0) FROM imports").fetchone()[0]
+        live = c.execute("SELECT COALESCE(SUM(amount), 0) FROM live_entries").fetchone()[0]
+        if abs(all_net - live) > 0.005 * max(1, c.execute("SELECT COUNT(*) FROM imports").fetchone()[0]):
+            out.append(
+                Breach(
+                    invariant="totals reconcile",
+                    detail=f"imports net £{all_net:,.2f} but live entries sum to £{live:,.2f}",
+                )
+            )
+        for r in c.execute("SELECT id, import_id FROM entries WHERE import_id NOT IN (SELECT id FROM imports)"):
+            out.append(Breach(invariant="no orphan entries", detail=f"entry {r[0]} points at missing import {r[1]}"))
+        for r in c.execute(
+            "SELECT id, contract_id FROM entries WHERE contract_id IS NOT NULL"
+            " AND contract_id NOT IN (SELECT id FROM contracts)"
+        ):
+            out.append(
+                Breach(invariant="no orphan entries", detail=f"entry {r[0]} points at missing contract {r[1]!r}")
+            )
+        for r in c.execute(
+            "SELECT id, contract_id FROM contract_versions WHERE contract_id NOT IN (SELECT id FROM contracts)"
+        ):
+            out.append(
+                Breach(invariant="no orphan entries", detail=f"contract version {r[0]} has no contract {r[1]!r}")
+            )
+        for r in c.execute(
+            "SELECT source_key, content_key, occurrence, COUNT(*) AS n, GROUP_CONCAT(id) AS ids FROM live_entries"
+            " GROUP BY source_key, content_key, occurrence HAVING n > 1"
+        ):
+            out.append(
+                Breach(
+                    invariant="no double counting",
+                    detail=f"source row counted {r['n']} times live in {r['source_key']} (entries {r['ids']})",
+                )
+            )
+        for r in c.execute(
+            "SELECT r.id, r.reverses, r.amount, o.id AS oid, o.amount AS oamount, o.kind AS okind FROM entries r"
+            " LEFT JOIN entries o ON o.id = r.reverses WHERE r.kind = 'reversal'"
+        ):
+            if r["oid"] is None:
+                out.append(
+                    Breach(
+                        invariant="reversals net to zero",
+                        detail=f"reversal {r['id']} points at missing entry {r['reverses']}",
+                    )
+                )
+            elif r["okind"] != "line" or abs(r["amount"] + r["oamount"]) > 0.005:
+                out.append(
+                    Breach(
+                        invariant="reversals net to zero",
+                        detail=f"reversal {r['id']} (£{r['amount']:,.2f}) does not cancel entry {r['oid']}"
+                        f" (£{r['oamount']:,.2f})",
+                    )
+                )
+        for r in c.execute(
+            "SELECT reverses, COUNT(*) AS n FROM entries WHERE kind='reversal' GROUP BY reverses HAVING n > 1"
+        ):
+            out.append(Breach(invariant="reversals net to zero", detail=f"entry {r[0]} is reversed {r[1]} times"))
+        return out
+
+
+@dataclass
+class ImportOutcome:
+    """What one import did, in the words the CLI prints."""
+
+    path: str
+    source_key: str
+    already_imported_on: str | None = None
+    import_id: int | None = None
+    lines_read: int = 0
+    added: int = 0
+    unchanged: int = 0
+    reversals: int = 0
+    replaces: bool = False
+    changed: list[tuple] = field(default_factory=list)  # (row, supplier, old amount, new amount)
+    removed: list[tuple] = field(default_factory=list)  # (row, supplier, amount)
+    net_amount: float = 0.0
+    resolutions: Counter = field(default_factory=Counter)
+    unknown_contracts: Counter = field(default_factory=Counter)
+
+    @property
+    def new_entries(self) -> int:
+        return 0 if self.already_imported_on else self.added + len(self.changed) + self.reversals
+
+    def summary(self) -> str:
+        name = Path(self.path).name
+        if self.already_imported_on:
+            return f"{name}: already imported on {self.already_imported_on[:10]}: 0 new entries"
+        if self.replaces:
+            return (
+                f"{name}: corrected version of an earlier import: {self.added} rows added,"
+                f" {len(self.removed)} removed (reversed), {len(self.changed)} amounts changed,"
+                f" {self.unchanged} unchanged; net £{self.net_amount:,.2f}"
+            )
+        return f"{name}: {self.added} lines imported, net £{self.net_amount:,.2f}"
+
+
+def _keyed_lines(lines: Sequence[SpendLine]) -> dict[tuple[str, int], SpendLine]:
+    """(content key, occurrence) -> line: identical rows are told apart by their order in the file."""
+    seen: Counter = Counter()
+    out = {}
+    for line in lines:
+        key = json.dumps(line.content_key(), ensure_ascii=False)
+        out[(key, seen[key])] = line
+        seen[key] += 1
+    return out
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
