@@ -35,14 +35,14 @@ __all__ = ["expand_paths", "iter_notices", "load_notices", "tender_from_dict", "
 
 
 def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
-    """Files to read: each file as given, each folder's *.json, *.jsonl, *.csv (recursively, sorted)."""
+    """Files to read: each file as given, each folder's own *.json, *.jsonl, *.csv (sorted; not subfolders)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in NOTICE_SUFFIXES)
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in NOTICE_SUFFIXES)
             if not found:
                 raise InputFileError(
                     "folder holds no .json, .jsonl or .csv files", path=p, fix="give the folder that holds the notices"
