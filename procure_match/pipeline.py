@@ -83,7 +83,9 @@ def load_inputs(notice_paths: Sequence[str | Path], directory_path: str | Path, 
     tenders = dedupe_tenders(tenders, report)
     enterprises = dedupe_enterprises(enterprises, report)
     cpv = default_vocabulary(settings.ingest.cpv_vocabulary or None)
-    return Inputs(tenders, enterprises, report, lookup, cpv, default_sic_vocabulary())
+    return Inputs(
+        tenders, enterprises, report, lookup, cpv, default_sic_vocabulary(settings.ingest.sic_vocabulary or None)
+    )
 
 
 def dedupe_tenders(tenders: Sequence[Tender], report: IngestReport) -> list[Tender]:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import numpy as np
+import pytest
 
 from procure_match.domain import Enterprise, Location, Lot, Money, Tender
 from procure_match.errors import IngestReport
@@ -135,3 +137,31 @@ def test_match_targets_scores_top_k_with_rules():
         statuses = [c.status for c in group]
         assert statuses == sorted(statuses, key=["eligible", "fits, needs partners", "ineligible"].index)
     assert all(c.parts["vcse_bonus"] == 0.05 for c in groups[("T2", None)])
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_real_contracts_finder_export_against_worker_coops(shared_data, tmp_path):
+    """852 open CF notices x 387 worker co-ops, real default model, deadlines judged as of 8 Nov 2025."""
+    from typer.testing import CliRunner
+
+    from procure_match.cli.main import app
+
+    notices = shared_data / "uk_notices_csv" / "cf_export_open_2025-11.csv"
+    directory = shared_data / "orgs" / "workers_coop_2023-06-23_with_descriptions.csv"
+    out = tmp_path / "out"
+    args = ["scan", "--notices", str(notices), "--directory", str(directory), "--out", str(out)]
+    args += ["--as-of", "2025-11-08", "--store", str(tmp_path / "scans.sqlite"), "--quiet"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "scan-summary.json").read_text())
+    counts = summary["counts"]
+    assert counts["notices_read"] == 852 and counts["enterprises"] >= 380
+    assert counts["notices_scanned"] + counts["excluded"] == counts["notices_read"]
+    assert counts["notices_scanned"] > 100
+    rows = json.loads((out / "matches.json").read_text())
+    assert len(rows) == counts["candidates"] == counts["targets"] * 20
+    assert all(0 <= r["score"] <= 1 for r in rows)
+    report = json.loads((out / "ingest-report.json").read_text())
+    assert report["records_read"] == report["records_kept"] + report["skipped"]
+    print("\nreal-data scan:", counts, summary["timings_s"])

@@ -14,10 +14,11 @@ def _unit(rng, n, d):
 @pytest.mark.parametrize(
     ("n_q", "n_c", "k", "budget"), [(37, 500, 10, 4 * 500 * 8), (5, 3, 10, 1), (64, 200, 200, 10**6)]
 )
-def test_top_k_equals_brute_force(n_q, n_c, k, budget):
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_top_k_equals_brute_force(n_q, n_c, k, budget, backend):
     rng = np.random.default_rng(n_q + n_c + k)
     q, c = _unit(rng, n_q, 16), _unit(rng, n_c, 16)
-    idx, scores = top_k_cosine(q, c, k, budget_bytes=budget)
+    idx, scores = top_k_cosine(q, c, k, budget_bytes=budget, backend=backend)
     full = q @ c.T
     kk = min(k, n_c)
     brute = np.argsort(-full, axis=1, kind="stable")[:, :kk]
