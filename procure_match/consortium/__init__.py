@@ -116,7 +116,8 @@ def _build_team(
     work = [r for r in reqs if r.is_work]
     capacity = next(r for r in reqs if r.kind == "capacity")
     lead = _lead(sol, pool, work)
-    ordered = [lead, *sorted((m for m in sol.members if m != lead), key=lambda m: pool[m].rank)]
+    first_task = {m: sol.assignment.index(m) if m in sol.assignment else len(work) for m in sol.members}
+    ordered = [lead, *sorted((m for m in sol.members if m != lead), key=lambda m: (first_task[m], pool[m].rank))]
     details = []
     for m in ordered:
         c = pool[m]

@@ -1,0 +1,550 @@
+"""Pure context builders for the bid briefs, the weekly digest and consortia.json.
+
+Each function takes scan data and returns plain dicts and lists of strings and numbers, ready for a
+template or for JSON; nothing here reads or writes files. Every figure that a report shows is worked
+out here, with the words that explain it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from procure_match.consortium import Team
+from procure_match.consortium.explain import gbp
+from procure_match.domain import Candidate, Enterprise, Money, ScanResult, Tender
+from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary
+from procure_match.settings import Settings
+
+STOPWORDS = frozenset(
+    """
+    a about above after again all also an and any are as at be been before being below between both but by can
+    could did do does doing during each few for from further had has have having here how if in into is it its
+    itself just more most no nor not of off on once only or other our out over own same should so some such than
+    that the their them then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with within would you your provide provision services service
+    including include contract contracts council work works supply supplies required requirement requirements
+    delivery deliver new per may must lot lots tender notice any all etc ltd limited cic company community
+    """.split()  # noqa: SIM905
+)
+# OCDS tender.otherRequirements.reservedParticipation codes in plain words.
+RESERVED_WORDS = {
+    "shelteredWorkshop": "reserved for sheltered workshops",
+    "publicServiceMissionOrganization": "reserved for public service mutuals (public service mission organisations)",
+}
+_WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+# ---------------------------------------------------------------- small formatters
+
+
+def _utc_naive(t: datetime) -> datetime:
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
+
+
+def day_text(d: date | datetime | None) -> str:
+    """ "Thu 10 Dec 2026" (and ", 12:00" for a datetime with a time of day); "not stated" for None."""
+    if d is None:
+        return "not stated"
+    text = f"{d:%a} {d.day} {d:%b %Y}"
+    if isinstance(d, datetime) and (d.hour or d.minute):
+        text += f", {d:%H:%M}"
+    return text
+
+
+def days_between(start: datetime, end: datetime) -> int:
+    """Whole calendar days from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+    return (_utc_naive(end).date() - _utc_naive(start).date()).days
+
+
+def days_left_text(days: int | None) -> str:
+    if days is None:
+        return "deadline not stated"
+    if days == 0:
+        return "closes today"
+    if days < 0:
+        return f"closed {-days} day{'s' if days != -1 else ''} ago"
+    return f"{days} day{'s' if days != 1 else ''} left"
+
+
+def money_text(m: Money) -> str:
+    """The value as a reader wants it: GBP (a range when one is given), the original currency when not GBP."""
+    if m.amount is None:
+        return "not stated"
+    cur = m.currency or "GBP"
+    if m.amount_gbp is None:
+        note = f": {m.gbp_note}" if m.gbp_note else ""
+        return f"{cur} {m.amount:,.0f} (not converted to GBP{note})"
+    rate = m.amount_gbp / m.amount if m.amount else 1.0
+    if m.low is not None and m.high is not None and m.low != m.high:
+        text = f"£{m.low * rate:,.0f} to £{m.high * rate:,.0f}"
+    else:
+        text = f"£{m.amount_gbp:,.0f}"
+    if cur != "GBP":
+        text += f" ({cur} {m.amount:,.0f}" + (f", {m.gbp_note})" if m.gbp_note else ")")
+    return text
+
+
+def yes_no(flag: bool | None) -> str:
+    return "not stated" if flag is None else ("yes" if flag else "no")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is plain http(s) (never javascript: or data:), else None."""
+    if url and re.fullmatch(r"https?://[^\s<>\"'`]+", url.strip()):
+        return url.strip()
+    return None
+
+
+def safe_stem(text: str) -> str:
+    """A file-name stem from an id: letters, digits, dot, dash, underscore; a hash keeps altered ids distinct."""
+    stem = _SAFE.sub("_", text).strip("._")[:80] or "notice"
+    if stem != text:
+        stem += "-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+    return stem
+
+
+def brief_stem(team: Team) -> str:
+    """``<tender>-<n>``: n = 1 for the best team, 2 for the first alternative, ..."""
+    return f"{safe_stem(team.tender_id)}-{team.alternative + 1}"
+
+
+def words(text: str) -> list[str]:
+    return [w.strip("'-") for w in _WORD.findall(text.lower()) if w.strip("'-") not in STOPWORDS]
+
+
+def matching_phrases(notice_text: str, enterprise_text: str, limit: int = 8) -> list[str]:
+    """Word pairs, then single words, that appear in both texts (stop words left out), in notice order."""
+    n_words, e_words = words(notice_text), words(enterprise_text)
+    e_set, e_pairs = set(e_words), set(pairwise(e_words))
+    out: list[str] = []
+    used: set[str] = set()
+    for a, b in pairwise(n_words):
+        if (a, b) in e_pairs and f"{a} {b}" not in out:
+            out.append(f"{a} {b}")
+            used.update((a, b))
+    for w in n_words:
+        if w in e_set and w not in used and w not in out:
+            out.append(w)
+    return out[:limit]
+
+
+def notice_text(tender: Tender) -> str:
+    parts = [tender.title, tender.description]
+    for lot in tender.lots:
+        parts += [lot.title or "", lot.description or ""]
+    return " ".join(p for p in parts if p)
+
+
+def category_of(codes: tuple[str, ...], settings: Settings) -> str | None:
+    """Spend category by CPV prefix, longest prefix wins (``ledger.categories``); None when no prefix matches."""
+    best: tuple[int, str] | None = None
+    for category, prefixes in settings.ledger.categories.items():
+        for prefix in prefixes:
+            p = prefix.rstrip("0") if len(prefix) == 8 else prefix
+            for code in codes:
+                if code.startswith(p) and (best is None or len(p) > best[0]):
+                    best = (len(p), category)
+    return best[1] if best else None
+
+
+def _tender_codes(tender: Tender) -> tuple[str, ...]:
+    codes = list(tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ()))
+    for lot in tender.lots:
+        codes += [c for c in lot.cpv_codes if c not in codes]
+    return tuple(codes)
+
+
+# ---------------------------------------------------------------- the notice
+
+
+def notice_context(tender: Tender, scanned_at: datetime, cpv: CpvVocabulary) -> dict[str, Any]:
+    days = days_between(scanned_at, tender.deadline) if tender.deadline else None
+    description = " ".join(tender.description.split())
+    if len(description) > 700:
+        description = description[:697].rstrip() + "..."
+    return {
+        "id": tender.tender_id,
+        "title": tender.title or "(untitled notice)",
+        "buyer": tender.buyer_name or "not stated",
+        "value": money_text(tender.value),
+        "deadline": day_text(tender.deadline),
+        "days_left": days,
+        "days_left_text": days_left_text(days),
+        "published": day_text(tender.published),
+        "period": (
+            f"{day_text(tender.contract_start)} to {day_text(tender.contract_end)}"
+            if tender.contract_start or tender.contract_end
+            else "not stated"
+        ),
+        "description": description,
+        "cpv": [cpv.label(c) for c in tender.cpv_codes],
+        "lots": [
+            {
+                "id": lot.id,
+                "title": lot.title or lot.description or f"Lot {lot.id}",
+                "value": money_text(lot.value),
+                "cpv": [cpv.label(c) for c in lot.cpv_codes],
+            }
+            for lot in tender.lots
+        ],
+        "suitable_sme": yes_no(tender.suitable_sme),
+        "suitable_vcse": yes_no(tender.suitable_vcse),
+        "reserved": "; ".join(RESERVED_WORDS.get(r, r) for r in tender.reserved_participation)
+        if tender.reserved_participation
+        else "no",
+        "url": safe_url(tender.url),
+        "url_text": tender.url or "",
+        "source": tender.source or "not stated",
+    }
+
+
+# ---------------------------------------------------------------- the brief
+
+
+def _evidence(tender: Tender, ent: Enterprise, rows: list[Candidate], cpv: CpvVocabulary) -> dict[str, Any]:
+    codes = []
+    for e_code in ent.cpv_codes:
+        best = max(((agreement(e_code, t), t) for t in _tender_codes(tender)), default=((0, None), None))
+        (depth, level), t_code = best
+        if depth >= 2 and t_code:
+            codes.append(f"{cpv.label(e_code)} (agrees with {t_code} at {level} level)")
+    reasons: list[str] = []
+    for r in sorted(rows, key=lambda r: (r.lot_id is not None, r.lot_id or "")):
+        for sentence in r.reasons:
+            if sentence not in reasons:
+                reasons.append(sentence)
+    return {
+        "phrases": matching_phrases(notice_text(tender), " ".join([ent.description, *ent.sectors])),
+        "codes": codes,
+        "reasons": reasons[:8],
+    }
+
+
+def social_value(tender: Tender, team: Team, enterprises: dict[str, Enterprise], settings: Settings) -> dict[str, Any]:
+    """The contract's social-enterprise spend target and how much of it this team's win would meet."""
+    category = category_of(_tender_codes(tender), settings)
+    pct = settings.ledger.targets.get(category) if category else None
+    value = tender.value.amount_gbp
+    social = [m for m in team.members if enterprises.get(m) and enterprises[m].is_social_legal_form]
+    not_social = [enterprises[m].name for m in team.members if m not in social and m in enterprises]
+    out: dict[str, Any] = {"category": category or "no target category", "target_pct": pct, "lines": []}
+    lines = out["lines"]
+    if pct is None:
+        lines.append(
+            "This contract's CPV codes fall under no spend category with a social-enterprise target "
+            "(ledger.categories), so no contractual target applies; the bid's social value is still worth stating."
+        )
+    elif value is None:
+        lines.append(
+            f"Category {category}: target {pct:g}% of contract value with social enterprises (value not stated)."
+        )
+    else:
+        lines.append(
+            f"Category {category}: target {pct:g}% of {gbp(value)} = {gbp(value * pct / 100)} with social enterprises."
+        )
+    if social and not not_social:
+        share = "the whole contract value" + (f" ({gbp(value)})" if value is not None else "")
+        times = f", {100 / pct:,.0f} times the target" if pct and value is not None else ""
+        lines.append(
+            f"Every member is a social enterprise: winning would place {share} with social enterprises{times}."
+        )
+    elif social:
+        lines.append(
+            f"{len(social)} of {len(team.members)} members are social enterprises by legal form; the work assigned "
+            f"to them counts towards the target ({', '.join(not_social)} do(es) not count)."
+        )
+    else:
+        lines.append("No member's recorded legal form counts as a social enterprise: check and record legal forms.")
+    return out
+
+
+def next_steps(tender: Tender, scanned_at: datetime, settings: Settings) -> list[dict[str, str]]:
+    """Dated steps before the deadline (go/no-go, clarification questions, submission), never before today."""
+    cfg = settings.consortium
+    today = _utc_naive(scanned_at).date()
+    steps = [{"when": day_text(today), "what": "Share this brief with every proposed member; confirm interest."}]
+    if tender.deadline is None:
+        steps.append(
+            {"when": "as soon as possible", "what": "Find the deadline on the notice page before going further."}
+        )
+        return steps
+    deadline = _utc_naive(tender.deadline)
+    for days_before, what in (
+        (cfg.go_no_go_days_before, "Internal go/no-go decision with the lead and every partner."),
+        (cfg.clarification_days_before, "Last day to send clarification questions to the buyer (check the notice)."),
+    ):
+        when = deadline.date() - timedelta(days=days_before)
+        late = when < today
+        steps.append({"when": day_text(today) + " (already late)" if late else day_text(when), "what": what})
+    steps.append({"when": day_text(deadline), "what": "Submission deadline."})
+    return steps
+
+
+def brief_context(
+    result: ScanResult, team: Team, settings: Settings, cpv: CpvVocabulary | None = None
+) -> dict[str, Any]:
+    """Everything a bid brief shows, for one proposed team."""
+    vocab = cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None)
+    tender = next(t for t in result.tenders if t.tender_id == team.tender_id)
+    labels = {r.id: r.label for r in team.requirements}
+    members = []
+    for m in team.member_details:
+        ent = result.enterprises[m.enterprise_id]
+        members.append(
+            {
+                "id": m.enterprise_id,
+                "name": m.name,
+                "role": m.role,
+                "legal_form": ent.legal_form or "not recorded",
+                "covers": [f"{labels[r]} (fit {team.member(m.enterprise_id).fits.get(r, 0):.2f})" for r in m.covers],
+                "turnover": gbp(m.turnover),
+                "distance": "unknown" if m.distance_km is None else f"{m.distance_km:.0f} km",
+                "shared_consortia": m.shared_consortia,
+                "contact": ent.contact.email or ent.contact.website or ent.contact.phone or "",
+                **_evidence(tender, ent, m.rows, vocab),
+            }
+        )
+    capacity_rows = [
+        {
+            "name": m.name,
+            "turnover": gbp(m.turnover),
+            "share": f"{m.turnover / team.combined_turnover:.0%}" if m.turnover and team.combined_turnover else "-",
+        }
+        for m in team.member_details
+    ]
+    capacity = next(r for r in team.requirements if r.kind == "capacity")
+    location = next(r for r in team.requirements if r.kind == "location")
+    risks = list(team.risks)
+    notice = notice_context(tender, result.scanned_at, vocab)
+    days = notice["days_left"]
+    if days is not None and days < settings.consortium.go_no_go_days_before:
+        usual = settings.consortium.go_no_go_days_before
+        risks.append(f"only {days_left_text(days)}: less than the usual {usual} days to decide")
+    if not tender.locations and location.radius_km is not None:
+        risks.append("the notice gives no delivery location: distances are to the buyer's area only, if known")
+    return {
+        "title": f"Bid brief: {notice['title']}",
+        "scanned": day_text(_utc_naive(result.scanned_at)),
+        "notice": notice,
+        "team": {
+            "alternative": team.alternative,
+            "rank_text": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
+            "lead": team.member(team.lead).name if team.lead else "",
+            "size": len(team.members),
+            "score": f"{team.score:.3f}",
+            "reasons": team.reasons,
+            "members": members,
+            "assignment": [
+                {
+                    "requirement": labels[r],
+                    "member": team.member(e).name,
+                    "fit": f"{team.member(e).fits.get(r, 0):.2f}",
+                }
+                for r, e in team.assignment.items()
+            ],
+        },
+        "capacity": {
+            "rows": capacity_rows,
+            "total": gbp(team.combined_turnover),
+            "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
+            "how": capacity.note,
+            "met": capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed,
+        },
+        "location": location.label,
+        "gaps": team.gaps,
+        "risks": risks,
+        "social_value": social_value(tender, team, result.enterprises, settings),
+        "next_steps": next_steps(tender, result.scanned_at, settings),
+    }
+
+
+# ---------------------------------------------------------------- consortia.json
+
+
+def consortia_records(teams: list[Team], result: ScanResult | None = None) -> list[dict[str, Any]]:
+    """One JSON-ready object per team (or per notice with no possible team), in the order given."""
+    titles = {t.tender_id: t.title for t in result.tenders} if result else {}
+    out = []
+    for team in teams:
+        out.append(
+            {
+                "tender_id": team.tender_id,
+                "tender_title": titles.get(team.tender_id),
+                "alternative": team.alternative,
+                "feasible": team.feasible,
+                "members": list(team.members),
+                "member_names": [m.name for m in team.member_details],
+                "roles": {m.enterprise_id: m.role for m in team.member_details},
+                "lead": team.lead,
+                "assignment": dict(team.assignment),
+                "requirements": [
+                    {"id": r.id, "kind": r.kind, "label": r.label, "value_gbp": r.value_gbp}
+                    for r in team.requirements
+                    if r.is_work
+                ],
+                "combined_turnover": team.combined_turnover,
+                "turnover_needed": team.turnover_needed,
+                "score": team.score,
+                "score_parts": {
+                    "fit_total": team.fit_total,
+                    "member_penalty": team.penalty,
+                    "shared_bonus": team.bonus,
+                },
+                "reasons": team.reasons,
+                "gaps": team.gaps,
+                "risks": team.risks,
+                "brief": f"briefs/{brief_stem(team)}.html" if team.feasible else None,
+            }
+        )
+    return out
+
+
+# ---------------------------------------------------------------- the digest
+
+
+def _match_row(c: Candidate, ent: Enterprise, tender: Tender) -> dict[str, Any]:
+    lot = next((lot for lot in tender.lots if lot.id == c.lot_id), None) if c.lot_id else None
+    return {
+        "enterprise": ent.name,
+        "enterprise_id": ent.id,
+        "lot": (f"Lot {lot.id}: {lot.title}" if lot and lot.title else f"Lot {c.lot_id}") if c.lot_id else "",
+        "score": f"{c.score:.2f}",
+        "status": c.status,
+        "reason": c.reasons[0] if c.reasons else "",
+    }
+
+
+def digest_context(
+    result: ScanResult, teams: list[Team], settings: Settings, cpv: CpvVocabulary | None = None
+) -> dict[str, Any]:
+    """The weekly digest: changes since the last scan, matches and teams per notice, closing soon, per enterprise."""
+    vocab = cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None)
+    cfg = settings.consortium
+    tenders = [t for t in result.tenders if t.tender_id not in result.excluded]
+    by_tender: dict[str, list[Candidate]] = defaultdict(list)
+    for c in result.candidates:
+        if c.enterprise_id in result.enterprises:
+            by_tender[c.tender_id].append(c)
+    teams_by_tender: dict[str, list[Team]] = defaultdict(list)
+    for team in teams:
+        teams_by_tender[team.tender_id].append(team)
+
+    def team_row(team: Team) -> dict[str, Any]:
+        return {
+            "members": [m.name for m in team.member_details],
+            "lead": team.member(team.lead).name if team.lead else "",
+            "score": f"{team.score:.3f}",
+            "link": f"briefs/{brief_stem(team)}.html",
+            "link_md": f"briefs/{brief_stem(team)}.md",
+            "label": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
+        }
+
+    notices = []
+    for t in sorted(tenders, key=lambda t: (_utc_naive(t.deadline) if t.deadline else datetime.max, t.tender_id)):
+        rows = sorted(by_tender.get(t.tender_id, []), key=lambda c: (-c.score, c.rank, c.enterprise_id))
+        change = result.changes.get(t.tender_id)
+        notice = notice_context(t, result.scanned_at, vocab)
+        feasible = [tm for tm in teams_by_tender.get(t.tender_id, []) if tm.feasible]
+        gaps = [g for tm in teams_by_tender.get(t.tender_id, []) if not tm.feasible for g in tm.gaps]
+        notices.append(
+            {
+                **{k: notice[k] for k in ("id", "title", "buyer", "value", "deadline", "days_left", "days_left_text")},
+                "url": notice["url"],
+                "change": change.kind if change else "",
+                "matches": [
+                    _match_row(c, result.enterprises[c.enterprise_id], t) for c in rows[: cfg.digest_top_matches]
+                ],
+                "more_matches": max(0, len(rows) - cfg.digest_top_matches),
+                "teams": [team_row(tm) for tm in feasible],
+                "gaps": gaps,
+            }
+        )
+    by_id = {n["id"]: n for n in notices}
+    changes = []
+    all_titles = {t.tender_id: t.title for t in result.tenders}
+    for kind in ("new", "changed", "withdrawn"):
+        for tid, ch in sorted(result.changes.items()):
+            if ch.kind != kind:
+                continue
+            title = by_id[tid]["title"] if tid in by_id else all_titles.get(tid) or tid
+            changes.append(
+                {
+                    "id": tid,
+                    "title": title,
+                    "kind": kind,
+                    "fields": list(ch.changed_fields),
+                    "details": list(ch.details),
+                    "in_digest": tid in by_id,
+                }
+            )
+    closing = [n for n in notices if n["days_left"] is not None and 0 <= n["days_left"] <= cfg.closing_soon_days]
+
+    # "Your matches this week": per enterprise, then per consortium.
+    per_enterprise: dict[str, dict[str, Any]] = {}
+    for n, t in ((by_id[t.tender_id], t) for t in tenders):
+        for c in by_tender.get(t.tender_id, []):
+            if c.status == "ineligible":
+                continue
+            ent = result.enterprises[c.enterprise_id]
+            entry = per_enterprise.setdefault(ent.id, {"name": ent.name, "id": ent.id, "matches": [], "teams": []})
+            entry["matches"].append(
+                {
+                    "notice": n["title"],
+                    "notice_id": n["id"],
+                    "lot": _match_row(c, ent, t)["lot"],
+                    "score": f"{c.score:.2f}",
+                    "status": c.status,
+                    "deadline": n["deadline"],
+                    "days_left_text": n["days_left_text"],
+                }
+            )
+        for team in teams_by_tender.get(t.tender_id, []):
+            if not team.feasible:
+                continue
+            for m in team.member_details:
+                ent = result.enterprises[m.enterprise_id]
+                entry = per_enterprise.setdefault(ent.id, {"name": ent.name, "id": ent.id, "matches": [], "teams": []})
+                others = [x.name for x in team.member_details if x.enterprise_id != m.enterprise_id]
+                entry["teams"].append(
+                    {
+                        "notice": n["title"],
+                        "role": m.role,
+                        "with": others,
+                        "link": f"briefs/{brief_stem(team)}.html",
+                        "link_md": f"briefs/{brief_stem(team)}.md",
+                        "label": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
+                    }
+                )
+    for entry in per_enterprise.values():
+        entry["matches"].sort(key=lambda m: (-float(m["score"]), m["notice"]))
+    enterprises_out = sorted(per_enterprise.values(), key=lambda e: (e["name"].lower(), e["id"]))
+    consortia: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in enterprises_out:
+        for name in result.enterprises[entry["id"]].consortia:
+            consortia[name].append(entry)
+    return {
+        "title": f"Weekly tender digest, {day_text(_utc_naive(result.scanned_at))}",
+        "scanned": day_text(_utc_naive(result.scanned_at)),
+        "counts": {
+            "notices": len(notices),
+            "new": sum(1 for c in changes if c["kind"] == "new"),
+            "changed": sum(1 for c in changes if c["kind"] == "changed"),
+            "withdrawn": sum(1 for c in changes if c["kind"] == "withdrawn"),
+            "teams": sum(1 for tm in teams if tm.feasible),
+            "without_team": sum(1 for n in notices if not n["teams"]),
+            "excluded": len(result.excluded),
+            "closing_soon": len(closing),
+        },
+        "closing_soon_days": cfg.closing_soon_days,
+        "changes": changes,
+        "closing": closing,
+        "notices": notices,
+        "enterprises": enterprises_out,
+        "consortia": [{"name": k, "members": v} for k, v in sorted(consortia.items())],
+    }

@@ -1,0 +1,148 @@
+"""Render the consortium outputs: consortia.json, one bid brief per proposed team, the weekly digest.
+
+Templates ship inside the package (``templates/``) and are loaded with jinja2's ``PackageLoader``.
+HTML templates autoescape every value; Markdown templates pass user text through the ``md`` filter,
+which backslash-escapes Markdown and HTML punctuation, so a notice title such as
+``<script>alert(1)</script>`` is shown as text in every format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from procure_match.consortium import Team, form_teams
+from procure_match.domain import ScanResult
+from procure_match.errors import InputFileError
+from procure_match.reference.cpv import CpvVocabulary
+from procure_match.reports.context import (
+    brief_context,
+    brief_stem,
+    consortia_records,
+    digest_context,
+    safe_stem,
+)
+from procure_match.settings import Settings
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def md_escape(value: object) -> str:
+    """Inline Markdown text: one line; emphasis, link, code, table and HTML punctuation backslash-escaped.
+
+    ``&`` becomes ``&amp;`` only where it would start an HTML entity, so "Fish & chips" stays readable.
+    """
+    text = _ENTITY.sub("&amp;", " ".join(str(value).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and name.endswith((".html.j2", ".html"))
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("procure_match.reports", "templates"),
+        autoescape=_autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["anchor"] = safe_stem
+    return env
+
+
+def render(template: str, context: dict) -> str:
+    text = environment().get_template(template).render(**context)
+    return re.sub(r"\n{3,}", "\n\n", text) if template.endswith(".md.j2") else text
+
+
+def _ensure_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot create the output folder ({exc.strerror})", path=path, fix="choose a folder you can write to"
+        ) from exc
+    return path
+
+
+def _write(path: Path, text: str) -> Path:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot write the report ({exc.strerror})", path=path, fix="choose a folder you can write to"
+        ) from exc
+    return path
+
+
+def write_consortia_json(teams: list[Team], path: str | Path, result: ScanResult | None = None) -> Path:
+    """Every team (and every notice with no possible team, with its gaps) as a JSON list."""
+    p = Path(path)
+    _ensure_dir(p.parent)
+    return _write(p, json.dumps(consortia_records(teams, result), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_briefs(
+    result: ScanResult, teams: list[Team], out_dir: str | Path, settings: Settings, cpv: CpvVocabulary | None = None
+) -> list[Path]:
+    """``out_dir/briefs/<tender>-<n>.md`` and ``.html`` for every feasible team (n = 1 for the best)."""
+    folder = _ensure_dir(Path(out_dir) / "briefs")
+    written = []
+    for team in teams:
+        if not team.feasible:
+            continue
+        context = brief_context(result, team, settings, cpv)
+        stem = brief_stem(team)
+        written.append(_write(folder / f"{stem}.md", render("brief.md.j2", context)))
+        written.append(_write(folder / f"{stem}.html", render("brief.html.j2", context)))
+    return written
+
+
+def write_digest(
+    result: ScanResult, teams: list[Team], out_dir: str | Path, settings: Settings, cpv: CpvVocabulary | None = None
+) -> list[Path]:
+    """``out_dir/digest.md`` and ``out_dir/digest.html``."""
+    folder = _ensure_dir(Path(out_dir))
+    context = digest_context(result, teams, settings, cpv)
+    return [
+        _write(folder / "digest.md", render("digest.md.j2", context)),
+        _write(folder / "digest.html", render("digest.html.j2", context)),
+    ]
+
+
+def write_all(
+    result: ScanResult, out_dir: str | Path, settings: Settings, cpv: CpvVocabulary | None = None
+) -> dict[str, Path]:
+    """Form teams for every notice and write consortia.json, briefs/ and the digest; returns what was written."""
+    out = Path(out_dir)
+    teams = form_teams(result, settings, cpv)
+    consortia = write_consortia_json(teams, out / "consortia.json", result)
+    briefs = write_briefs(result, teams, out, settings, cpv)
+    digest_md, digest_html = write_digest(result, teams, out, settings, cpv)
+    return {
+        "consortia": consortia,
+        "briefs": out / "briefs",
+        "digest_md": digest_md,
+        "digest_html": digest_html,
+        **{f"brief:{p.name}": p for p in briefs},
+    }
+
+
+__all__ = [
+    "environment",
+    "md_escape",
+    "render",
+    "safe_stem",
+    "write_all",
+    "write_briefs",
+    "write_consortia_json",
+    "write_digest",
+]

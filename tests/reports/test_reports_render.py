@@ -1,0 +1,255 @@
+"""Bid briefs, digest and consortia.json: golden outputs, valid and escaped HTML, file names, dates."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scan_sample import EVIL_TITLE, SCANNED_AT, sample_scan
+
+from procure_match.consortium import form_teams
+from procure_match.domain import Tender
+from procure_match.reports import write_all
+from procure_match.reports.context import (
+    brief_context,
+    brief_stem,
+    category_of,
+    days_between,
+    digest_context,
+    matching_phrases,
+    money_text,
+    next_steps,
+    safe_stem,
+    safe_url,
+)
+from procure_match.reports.render import md_escape, render
+from procure_match.settings import Settings
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "reports"
+VOID = {"meta", "br", "hr", "img", "link", "input", "col", "area", "base", "wbr", "source"}
+
+
+class TagBalance(HTMLParser):
+    """Records every problem with nesting: unclosed, unexpected or mismatched end tags, script tags."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.text: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.problems.append("script tag")
+        self.hrefs += [v for k, v in attrs if k == "href" and v]
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in VOID:
+            self.problems.append(f"self-closed <{tag}/>")
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> does not close {self.stack[-1:] or 'anything'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def check_html(html: str) -> TagBalance:
+    parser = TagBalance()
+    parser.feed(html)
+    parser.close()
+    assert html.startswith("<!DOCTYPE html>")
+    assert parser.problems == []
+    assert parser.stack == []
+    return parser
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} missing: run with UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from golden (UPDATE_GOLDEN=1 to accept)"
+
+
+@pytest.fixture(scope="module")
+def scan_and_teams():
+    result = sample_scan()
+    return result, form_teams(result, Settings())
+
+
+def test_brief_golden(scan_and_teams):
+    result, teams = scan_and_teams
+    best = next(t for t in teams if t.tender_id == "ocds-b5fd17-hub-001" and t.alternative == 0)
+    context = brief_context(result, best, Settings())
+    golden("brief.md", render("brief.md.j2", context))
+    golden("brief.html", render("brief.html.j2", context))
+
+
+def test_digest_golden(scan_and_teams):
+    result, teams = scan_and_teams
+    context = digest_context(result, teams, Settings())
+    golden("digest.md", render("digest.md.j2", context))
+    golden("digest.html", render("digest.html.j2", context))
+
+
+def test_write_all_outputs_valid_escaped_html(tmp_path):
+    written = write_all(sample_scan(), tmp_path / "out", Settings())
+    out = tmp_path / "out"
+    assert written["consortia"] == out / "consortia.json"
+    briefs = sorted(p.name for p in (out / "briefs").iterdir())
+    assert briefs == sorted(
+        f"ocds-b5fd17-{stem}.{ext}"
+        for stem in ("hub-001-1", "hub-001-2", "hub-001-3", "web-002-1")
+        for ext in ("md", "html")
+    )
+    htmls = [out / "digest.html", *(out / "briefs").glob("*.html")]
+    for path in htmls:
+        html = path.read_text(encoding="utf-8")
+        parser = check_html(html)
+        assert "<script>" not in html and "<b>Bold" not in html
+        assert all(h.startswith(("https://", "#", "briefs/", "ocds-")) for h in parser.hrefs), parser.hrefs
+        assert not any(h.startswith("javascript") for h in parser.hrefs)
+        if "hub-001" in path.name or path.name == "digest.html":
+            assert EVIL_TITLE in "".join(parser.text)  # shown as text, exactly as published
+    for path in [out / "digest.md", *(out / "briefs").glob("*.md")]:
+        text = path.read_text(encoding="utf-8")
+        assert "<script>" not in text and "<b>" not in text
+    # every brief the digest links to exists
+    digest = (out / "digest.html").read_text(encoding="utf-8")
+    for href in check_html(digest).hrefs:
+        if href.startswith("briefs/"):
+            assert (out / href).is_file()
+
+
+def test_consortia_json_fields(tmp_path):
+    write_all(sample_scan(), tmp_path, Settings())
+    records = json.loads((tmp_path / "consortia.json").read_text(encoding="utf-8"))
+    required = {
+        "tender_id",
+        "members",
+        "lead",
+        "assignment",
+        "combined_turnover",
+        "score",
+        "reasons",
+        "gaps",
+        "alternative",
+    }
+    assert all(required <= set(r) for r in records)
+    hub = [r for r in records if r["tender_id"] == "ocds-b5fd17-hub-001"]
+    assert [r["alternative"] for r in hub] == [0, 1, 2]
+    assert hub[0]["lead"] == "GB-COH-00000001" and hub[0]["gaps"] == []
+    assert hub[0]["assignment"] == {"lot:1": "GB-COH-00000001", "lot:2": "GB-COH-00000002", "lot:3": "GB-COH-00000003"}
+    assert hub[0]["combined_turnover"] == 1_150_000
+    gas = next(r for r in records if r["tender_id"] == "ocds-b5fd17-gas/003")
+    assert gas["members"] == [] and gas["brief"] is None
+    assert gas["gaps"] == [
+        "every candidate for 'Construction work (CPV group 453)' fails certification: "
+        "needs CHAS, Constructionline or SafeContractor"
+    ]
+
+
+def test_digest_sections(scan_and_teams):
+    result, teams = scan_and_teams
+    ctx = digest_context(result, teams, Settings())
+    assert [(c["kind"], c["id"]) for c in ctx["changes"]] == [
+        ("new", "ocds-b5fd17-gas/003"),
+        ("new", "ocds-b5fd17-web-002"),
+        ("changed", "ocds-b5fd17-hub-001"),
+        ("withdrawn", "ocds-b5fd17-old-009"),
+    ]
+    assert [n["id"] for n in ctx["closing"]] == ["ocds-b5fd17-gas/003", "ocds-b5fd17-hub-001"]
+    assert ctx["counts"]["teams"] == 4 and ctx["counts"]["without_team"] == 1
+    roofers = next(e for e in ctx["enterprises"] if e["id"] == "GB-COH-00000001")
+    assert [t["role"] for t in roofers["teams"]] == ["lead", "partner"]
+    # ineligible matches are not forwarded to the enterprise
+    handy = next(e for e in ctx["enterprises"] if e["id"] == "GB-COH-00000005")
+    assert all(m["status"] != "ineligible" for m in handy["matches"])
+    assert [c["name"] for c in ctx["consortia"]] == ["Brum Build Consortium"]
+
+
+def test_next_steps_never_before_today():
+    t = Tender(tender_id="x", deadline=datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    steps = next_steps(t, SCANNED_AT, Settings())
+    assert [s["when"] for s in steps] == [
+        "Tue 24 Nov 2026",
+        "Tue 24 Nov 2026 (already late)",
+        "Tue 24 Nov 2026 (already late)",
+        "Mon 30 Nov 2026, 12:00",
+    ]
+    later = next_steps(Tender(tender_id="y", deadline=datetime(2027, 1, 20)), SCANNED_AT, Settings())
+    assert [s["when"] for s in later[1:3]] == ["Wed 6 Jan 2027", "Sun 10 Jan 2027"]
+
+
+def test_days_between_mixes_aware_and_naive():
+    assert days_between(SCANNED_AT, datetime(2026, 12, 4, 12)) == 10
+    assert days_between(SCANNED_AT, datetime(2026, 11, 20, tzinfo=UTC)) == -4
+
+
+def test_small_helpers():
+    assert safe_stem("ocds-b5fd17-hub-001") == "ocds-b5fd17-hub-001"
+    assert safe_stem("a/b") != safe_stem("a:b") and "/" not in safe_stem("a/b")
+    assert safe_stem("../../etc/passwd").startswith("etc_passwd-")
+    assert safe_url("javascript:alert(1)") is None and safe_url("https://x.example/a?b=1") == "https://x.example/a?b=1"
+    assert matching_phrases("Roof repairs and scaffolding hire", "We do roof repairs") == ["roof repairs"]
+    settings = Settings()
+    assert category_of(("45261000",), settings) == "built environment"
+    assert category_of(("50700000",), settings) == "built environment"
+    assert category_of(("50100000",), settings) is None
+    assert category_of(("55520000",), settings) is None
+    from procure_match.domain import Money
+
+    assert money_text(Money()) == "not stated"
+    assert money_text(Money(amount=100_000, currency="EUR", amount_gbp=86_000, gbp_note="at 0.86")) == (
+        "£86,000 (EUR 100,000, at 0.86)"
+    )
+    assert money_text(Money(amount=5, currency="XYZ", gbp_note="unconvertible")) == (
+        "XYZ 5 (not converted to GBP: unconvertible)"
+    )
+
+
+def test_brief_stem_numbers_alternatives(scan_and_teams):
+    _, teams = scan_and_teams
+    assert [brief_stem(t) for t in teams if t.tender_id.endswith("hub-001")] == [
+        "ocds-b5fd17-hub-001-1",
+        "ocds-b5fd17-hub-001-2",
+        "ocds-b5fd17-hub-001-3",
+    ]
+
+
+@given(st.text())
+def test_md_escape_leaves_no_raw_markup(text):
+    out = md_escape(text)
+    assert "\n" not in out
+    for i, ch in enumerate(out):
+        if ch in "<>[]|`*_":
+            # preceded by an odd number of backslashes = escaped
+            j = i
+            while j > 0 and out[j - 1] == "\\":
+                j -= 1
+            assert (i - j) % 2 == 1, (text, out)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
+def test_any_title_renders_as_text_in_html(title):
+    result = sample_scan(title=title)
+    teams = form_teams(result, Settings())
+    best = next(t for t in teams if t.tender_id.endswith("hub-001"))
+    html = render("brief.html.j2", brief_context(result, best, Settings()))
+    parser = check_html(html)
+    assert title in "".join(parser.text)
