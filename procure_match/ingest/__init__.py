@@ -162,9 +162,8 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
             report.counts["releases"] += 1
             release = unversion(unit.obj) if looks_versioned(unit.obj) else unit.obj
             releases = [release]
-        ocids = {r.get("ocid") for r in releases}
         ocid = releases[0].get("ocid")
-        if len(ocids) != 1 or not isinstance(ocid, str) or not ocid.strip():
+        if not isinstance(ocid, str) or not ocid.strip() or any(r.get("ocid") != ocid for r in releases):
             skip("release has no ocid (or not a text one)", "give every release its OCID ('ocid')", "ocid")
             continue
         try:

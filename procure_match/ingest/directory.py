@@ -207,8 +207,9 @@ def parse_amount(raw: str, range_mode: str = "midpoint") -> AmountParse:
     if len(parts) == 2:
         lo, hi = _number(parts[0]), _number(parts[1])
         if lo is not None and hi is not None:
-            if hi < lo * 1000 and re.search(r"[km]$", parts[1]) and not re.search(r"[a-z]$", parts[0]):
-                lo = lo * _SCALE[re.search(r"(k|m)$", parts[1]).group(1)]  # "20-50k" means 20k-50k
+            suffix = re.search(r"(k|m|bn|thousand|million|billion)$", parts[1])
+            if suffix and not re.search(r"[a-z]$", parts[0]) and lo * _SCALE[suffix.group(1)] <= hi:
+                lo = lo * _SCALE[suffix.group(1)]  # "20-50k" means 20k-50k
             return _pick_range(raw, min(lo, hi), max(lo, hi), range_mode)
     return AmountParse(None, error=f"not an amount: {raw!r}")
 
