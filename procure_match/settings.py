@@ -217,10 +217,13 @@ class ConsortiumSettings:
 class LedgerSettings:
     # SQLite ledger; "" = <user data folder>/procure-match/ledger.sqlite.
     path: str = ""
-    # Category by CPV prefix (longest prefix wins). See README for why each prefix is built environment.
+    # Category by CPV prefix (longest prefix wins). See README ("ledger") for why each prefix is built
+    # environment: 45 construction work, 71 architecture/engineering/surveying, 44 construction
+    # structures and materials, 50700000 repair and maintenance of building installations, 70110000
+    # development of real estate, 77310000 planting and maintenance of green areas (landscaping).
     categories: dict[str, list[str]] = field(
         default_factory=lambda: {
-            "built environment": ["45", "71", "44", "4321", "50700000", "77310000", "90911000", "70110000"],
+            "built environment": ["45", "71", "44", "50700000", "70110000", "77310000"],
         }
     )
     # Target % of contract value to be spent with social enterprises, per category.
@@ -228,6 +231,12 @@ class LedgerSettings:
     # rapidfuzz scores (0-100): >= accept is a match, >= review is queued for a person, below is no match.
     accept_threshold: float = 92.0
     review_threshold: float = 80.0
+    # Spend-file columns given explicitly: field -> header, e.g. {supplier = "Payee", amount = "Value"}.
+    # Fields: supplier, amount, date, description, department, buyer, contract_ref, registration_id,
+    # transaction. Fields not given are found by fuzzy header matching. {} = detect everything.
+    columns: dict[str, str] = field(default_factory=dict)
+    # Minimum rapidfuzz score (0-100) for a spend-file header to be taken as a field.
+    header_match_threshold: float = 80.0
 
     def problems(self) -> list[str]:
         out = []
@@ -236,6 +245,11 @@ class LedgerSettings:
         for cat, pct in self.targets.items():
             if not isinstance(pct, (int, float)) or not 0 <= pct <= 100:
                 out.append(f"ledger.targets.{cat!r} must be a percentage 0-100")
+        for cat, prefixes in self.categories.items():
+            if not isinstance(prefixes, list) or not all(isinstance(x, str) and x.isdigit() for x in prefixes):
+                out.append(f"ledger.categories.{cat!r} must be a list of CPV prefixes (digits)")
+        if not 0 <= self.header_match_threshold <= 100:
+            out.append("ledger.header_match_threshold must be 0-100")
         return out
 
 

@@ -6,6 +6,7 @@ import typer
 
 from procure_match import __version__
 from procure_match.cli import evaluate, explain, ingest, scan
+from procure_match.cli import ledger as ledger_cli
 
 app = typer.Typer(
     name="procure-match",
@@ -26,6 +27,7 @@ evaluate.register(app)
 scan.register(app)
 explain.register(app)
 app.add_typer(ingest.app, name="ingest")
+ledger_cli.register(app)
 
 # Command modules (each registers its commands on ``app``):
 # ingest (ingest notices / ingest directory), scan, explain, ledger, demo, evaluate.
