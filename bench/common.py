@@ -200,7 +200,7 @@ def render_results_md(results: list[dict[str, Any]], commentary: dict[str, str] 
     ]
     for res in results:
         m = res.get("machine", {})
-        lines += [f"## {res['name']}", ""]
+        lines += [f"## {res.get('name', '(unnamed)')}", ""]
         lines.append(
             f"Machine: {m.get('cores')} cores, {m.get('memory_gib')} GiB, {m.get('cpu_model')}; "
             f"load {m.get('load_average_1_5_15')}; OPENBLAS_CORETYPE={m.get('OPENBLAS_CORETYPE')}; "
@@ -212,17 +212,19 @@ def render_results_md(results: list[dict[str, Any]], commentary: dict[str, str] 
             lines.append("Settings: " + ", ".join(f"{k}={v}" for k, v in res["settings"].items()) + ".")
         lines += ["", "| figure | value | unit | target | ratio | floor | met |", "|---|---|---|---|---|---|---|"]
         for f in res.get("figures", []):
+            if not isinstance(f, dict) or "name" not in f or "value" not in f:
+                continue  # another benchmark's own format: its JSON file has the details
             lines.append(
                 f"| {f['name']} | {_fmt(f['value'])} | {f['unit']} | {f.get('target', '')} | {_fmt(f.get('ratio'))} "
                 f"| {f.get('floor', '')} | {_fmt(f.get('passed'))} |"
             )
-        notes = [f"- {f['name']}: {f['note']}" for f in res.get("figures", []) if f.get("note")]
+        notes = [f"- {f['name']}: {f['note']}" for f in res.get("figures", []) if isinstance(f, dict) and f.get("note")]
         if notes:
             lines += ["", *notes]
         table = res.get("details", {}).get("table_md")
         if table:
             lines += ["", table]
-        text = res.get("details", {}).get("commentary") or commentary.get(res["name"])
+        text = res.get("details", {}).get("commentary") or commentary.get(res.get("name", ""))
         if text:
             lines += ["", text]
         lines.append("")
@@ -230,7 +232,9 @@ def render_results_md(results: list[dict[str, Any]], commentary: dict[str, str] 
 
 
 def load_results(results_dir: Path = RESULTS_DIR) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(results_dir.glob("*.json"))]
+    """Every result except ``--quick`` runs (``*_quick.json``), which are smoke checks, not figures."""
+    paths = sorted(p for p in results_dir.glob("*.json") if not p.stem.endswith("_quick"))
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 def update_results_md(results_dir: Path = RESULTS_DIR, out: Path = RESULTS_MD) -> Path:

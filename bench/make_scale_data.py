@@ -526,7 +526,7 @@ def vary_name(name: str, kind: str, rng: random.Random) -> str:
         letters = [i for i, ch in enumerate(name) if ch.isalpha()]
         i = rng.choice(letters[1:] or letters)
         op = rng.random()
-        if op < 0.4 and i + 1 < len(name):  # swap two neighbours
+        if op < 0.4 and i + 1 < len(name) and name[i] != name[i + 1]:  # swap two different neighbours
             return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
         if op < 0.7:  # drop a letter
             return name[:i] + name[i + 1 :]
