@@ -137,7 +137,8 @@ def directory(
         ) from exc
     cfg = get_settings(settings)
     ingest_report = IngestReport()
-    enterprises = load_directory(path, cfg, ingest_report)
+    loaded = load_directory(path, cfg, ingest_report)
+    enterprises = loaded[0] if isinstance(loaded, tuple) else loaded  # (enterprises, report) or enterprises
     if not quiet:
         forms = Counter(e.legal_form or "unknown" for e in enterprises)
         with_ids = sum(1 for e in enterprises if e.registration_ids)
