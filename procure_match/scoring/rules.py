@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from procure_match.domain import Money
-from procure_match.reference.cpv import agreement
+from procure_match.reference.cpv import agreement, significant
 
 FEATURE = "feature"
 HARD = "hard"
@@ -63,21 +63,30 @@ def semantic_similarity(cosine: float) -> RuleOutcome:
 
 
 def cpv_agreement(tender_codes: tuple[str, ...], enterprise_codes: tuple[str, ...]) -> RuleOutcome:
-    """Best agreement over every (tender code, enterprise code) pair; no codes on a side = unknown."""
+    """Best agreement over every (tender code, enterprise code) pair; no codes on a side = unknown.
+
+    Division 0.25, group 0.5, class 0.75, category 1.0 - and 1.0 whenever the enterprise's code is
+    the notice's code or lies inside it (a class-level notice code such as 77310000 is fully met by
+    the same code): the notice cannot ask for more than its own code says.
+    """
     if not tender_codes or not enterprise_codes:
         side = "the notice" if not tender_codes else "the enterprise"
         return RuleOutcome(CPV, FEATURE, None, None, f"CPV agreement unknown: {side} has no CPV codes.")
     best, best_pair, best_level = 0.0, None, None
     for t in tender_codes:
         for e in enterprise_codes:
-            _, level = agreement(t, e)
+            depth, level = agreement(t, e)
             score = CPV_LEVEL_SCORES.get(level, 0.0) if level else 0.0
+            if level and depth >= len(significant(t)):
+                score, level = 1.0, "full"
             if score > best:
                 best, best_pair, best_level = score, (t, e), level
     if best_pair is None:
         sentence = f"No CPV code of the enterprise shares a division with the notice's {', '.join(tender_codes)}."
         return RuleOutcome(CPV, FEATURE, 0.0, None, sentence)
     t, e = best_pair
+    if best_level == "full":
+        return RuleOutcome(CPV, FEATURE, best, None, f"CPV {e} (enterprise) fully meets the notice's {t}.")
     return RuleOutcome(CPV, FEATURE, best, None, f"CPV {t} (notice) and {e} (enterprise) agree at {best_level} level.")
 
 

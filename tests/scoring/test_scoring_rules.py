@@ -22,7 +22,11 @@ def test_semantic_clips_the_part_but_reports_the_cosine():
         (("45212000",), ("45260000",), 0.5),  # group 452
         (("45212000",), ("45300000",), 0.25),  # division 45
         (("45212000",), ("71000000",), 0.0),  # nothing shared
-        (("45212000", "71300000"), ("71310000",), 0.5),  # best pair wins: group 713
+        (("45212000", "71300000"), ("71310000",), 1.0),  # 71310000 lies inside the notice's group 713
+        (("45212000", "71310000"), ("71300000",), 0.5),  # enterprise broader than the notice: group 713
+        (("77310000",), ("77310000",), 1.0),  # same class-level code: fully met
+        (("77310000",), ("77311000",), 1.0),  # a category inside the notice's class
+        (("77311000",), ("77310000",), 0.75),  # enterprise only at class level
     ],
 )
 def test_cpv_agreement_levels(tender, ent, expected):
