@@ -106,6 +106,12 @@ def import_cmd(
         list[str] | None,
         typer.Option("--map", help="Explicit column: FIELD=Header (fields: supplier, amount, date, ...)."),
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="Name of the source this file is a version of (default: its file name); one file only."
+        ),
+    ] = None,
     ledger: LedgerOption = None,
     settings: SettingsOption = None,
     report: ReportOption = None,
@@ -122,6 +128,8 @@ def import_cmd(
         raise InputFileError(
             f"--kind {kind!r} is not one of {', '.join(KINDS)}", fix="use --kind return or --kind council"
         )
+    if source and len(paths) > 1:
+        raise InputFileError("--source names one source, but several files were given", fix="import them one by one")
     s = get_settings(settings)
     cols = {**s.ledger.columns, **_parse_map(mapping)}
     rep = IngestReport()
@@ -153,7 +161,7 @@ def import_cmd(
                     highlight=False,
                 )
             progress = None if quiet else (lambda msg: err.print(escape(msg), highlight=False))
-            outcome = led.import_spend(parsed, kind, resolver=resolver, report=rep, progress=progress)
+            outcome = led.import_spend(parsed, kind, resolver=resolver, report=rep, progress=progress, source=source)
             out.print(escape(outcome.summary()), highlight=False)
             if outcome.resolutions and not quiet:
                 err.print(
@@ -359,7 +367,7 @@ def trace_cmd(
             f"£{e['amount']:,.2f}",
             state,
         )
-    out.print(table)
+    out.print(table, width=max(out.width, 180))
     out.print(f"Social-enterprise spend (sum of live, accepted entries): £{total:,.2f}", highlight=False)
 
 

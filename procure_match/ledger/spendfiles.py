@@ -347,6 +347,8 @@ def parse_spend_file(
         parsed.buyer_note = "buyer given with --buyer"
     elif "buyer" in col:
         parsed.buyer_note = f"buyer from the '{parsed.columns['buyer']}' column"
+    elif kind == KIND_RETURN:
+        parsed.buyer_note = "buyer from each line's contract"
     else:
         buyer = buyer_from_name(p)
         parsed.buyer_note = f"buyer '{buyer}' taken from the file name" if buyer else "buyer unknown"

@@ -265,10 +265,14 @@ class Ledger:
         resolver: SupplierResolver | None = None,
         report: IngestReport | None = None,
         progress=None,
+        source: str | None = None,
     ) -> ImportOutcome:
-        """Apply one parsed file: nothing if this exact file is in; a diff if it replaces an earlier version."""
+        """Apply one parsed file: nothing if this exact file is in; a diff if it replaces an earlier version.
+
+        Versions of one source share a source key: ``kind:`` + ``source`` (default: the file name).
+        """
         report = report if report is not None else IngestReport()
-        source_key = f"{kind}:{Path(parsed.path).name}"
+        source_key = f"{kind}:{source or Path(parsed.path).name}"
         with self.transaction() as c:
             same = c.execute(
                 "SELECT imported_at FROM imports WHERE sha256=? AND kind=? ORDER BY id LIMIT 1", (parsed.sha256, kind)
@@ -279,7 +283,7 @@ class Ledger:
                 (r["content_key"], r["occurrence"]): r
                 for r in c.execute("SELECT * FROM live_entries WHERE source_key=?", (source_key,))
             }
-            contracts = {r[0].lower(): r[0] for r in c.execute("SELECT id FROM contracts")}
+            contracts = {r[0].lower(): (r[0], r[1]) for r in c.execute("SELECT id, buyer FROM contracts")}
             keyed = _keyed_lines(parsed.lines)
             outcome = ImportOutcome(path=parsed.path, source_key=source_key, lines_read=len(parsed.lines))
             outcome.replaces = (
@@ -342,9 +346,10 @@ class Ledger:
                 )
             rows = []
             for content_key, occurrence, line in to_add:
-                contract_id = None
+                contract_id, buyer = None, line.buyer
                 if line.contract_ref:
-                    contract_id = contracts.get(line.contract_ref.strip().lower())
+                    contract_id, contract_buyer = contracts.get(line.contract_ref.strip().lower(), (None, None))
+                    buyer = line.buyer or contract_buyer
                     if contract_id is None:
                         outcome.unknown_contracts[line.contract_ref] += 1
                 rows.append(
@@ -357,7 +362,7 @@ class Ledger:
                         line.row,
                         content_key,
                         occurrence,
-                        line.buyer,
+                        buyer,
                         contract_id,
                         line.contract_ref,
                         line.supplier,
