@@ -72,3 +72,12 @@ def test_directory_command(tmp_path):
     result = runner.invoke(app, ["ingest", "directory", str(path)])
     assert result.exit_code == 0, result.output
     assert "1 enterprises" in result.output
+
+
+def test_readme_documents_the_ingest_commands():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: ingest -->")[1].split("<!-- /section: ingest -->")[0]
+    for command in ("procure-match ingest notices", "procure-match ingest directory", "--strict", "--report", "--json"):
+        assert command in section
