@@ -10,7 +10,7 @@ from rich.table import Table
 
 from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
 from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides, expand_notice_paths
-from procure_match.scoring.rank import weights_from
+from procure_match.scoring.rank import combine, weights_from
 from procure_match.scoring.rules import FEATURE, SOFT
 
 
@@ -64,6 +64,11 @@ def explain_command(
         if o.kind == SOFT:
             parts.add_row(o.name, f"{o.value or 0.0:+.3f}", "added", escape(o.sentence))
     out.print(parts)
+    base = combine({o.name: o.value for o in ex.outcomes if o.kind == FEATURE}, weights)
+    adjust = sum(o.value or 0.0 for o in ex.outcomes if o.kind == SOFT)
+    out.print(
+        f"score = clip({base:.3f} weighted mean {adjust:+.3f} adjustments, 0, 1) = {c.score:.3f}", highlight=False
+    )
 
     rules = Table(title="Hard rules (a FAIL makes the candidate ineligible; capacity alone -> 'fits, needs partners')")
     for col in ("rule", "result", "explanation"):

@@ -70,21 +70,22 @@ def expand_notice_paths(paths: list[Path]) -> list[Path]:
 
 def _summary(run, out_dir: Path) -> None:
     c = run.counts
-    table = Table(title=f"Scan {run.result.scan_id}: {out_dir}")
-    table.add_column("notices read", justify="right")
-    for name in ("new", "changed", "withdrawn", "excluded", "scanned", "lots", "candidates", "eligible"):
-        table.add_column(name, justify="right")
-    table.add_row(
-        str(c["notices_read"]),
-        str(c["new"]),
-        str(c["changed"]),
-        str(c["withdrawn"]),
-        str(c["excluded"]),
-        str(c["notices_scanned"]),
-        str(c["lots_matched"]),
-        str(c["candidates"]),
-        str(c["eligible"]),
-    )
+    table = Table(title=f"Scan {run.result.scan_id} -> {escape(str(out_dir))}")
+    table.add_column("notices and matches")
+    table.add_column("count", justify="right")
+    for label, key in (
+        ("notices read", "notices_read"),
+        ("  new since the last scan", "new"),
+        ("  changed since the last scan", "changed"),
+        ("  withdrawn", "withdrawn"),
+        ("  excluded (reasons in scan-summary.json)", "excluded"),
+        ("  scanned", "notices_scanned"),
+        ("lots matched on their own", "lots_matched"),
+        ("enterprises", "enterprises"),
+        ("candidates kept", "candidates"),
+        ("  eligible", "eligible"),
+    ):
+        table.add_row(label, f"{c[key]:,}")
     out.print(table)
 
     best: dict[str, object] = {}
