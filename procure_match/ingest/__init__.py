@@ -66,7 +66,9 @@ def load_notices(
     return tenders, report
 
 
-def iter_notices(paths: Sequence[str | Path], settings: Settings, report: IngestReport | None) -> Iterator[Tender]:
+def iter_notices(
+    paths: Sequence[str | Path], settings: Settings, report: IngestReport | None = None
+) -> Iterator[Tender]:
     """Streaming variant of ``load_notices``: reads files one record at a time and yields merged Tenders.
 
     Tenders come out after the last file is read (a later file may still change a notice), OCDS

@@ -129,12 +129,12 @@ def mutuals_id(raw: str) -> str | None:
     return None
 
 
-def charity_id(raw: str, postcode: str | None = None) -> str | None:
+def charity_id(raw: str, postcode: str | None = None, scheme: str = "") -> str | None:
     """Charity number -> org-id: "SC012345" -> GB-SC-SC012345; "NIC100002" -> GB-NIC-100002;
-    digits -> GB-CHC-<n>, or GB-NIC-<n> when the organisation's postcode is in Northern Ireland (BT)."""
+    digits -> ``scheme`` when given, else GB-NIC-<n> for a Northern Irish (BT) postcode, else GB-CHC-<n>."""
     text = re.sub(r"\s+", "", raw).upper()
-    for scheme in (SCHEME_CHARITY_ENGLAND_WALES, SCHEME_CHARITY_SCOTLAND, SCHEME_CHARITY_NI):
-        if text.startswith(scheme + "-") and len(text) > len(scheme) + 1:
+    for prefix in (SCHEME_CHARITY_ENGLAND_WALES, SCHEME_CHARITY_SCOTLAND, SCHEME_CHARITY_NI):
+        if text.startswith(prefix + "-") and len(text) > len(prefix) + 1:
             return text
     if re.fullmatch(r"SC\d{6}", text):
         return f"{SCHEME_CHARITY_SCOTLAND}-{text}"
@@ -143,6 +143,10 @@ def charity_id(raw: str, postcode: str | None = None) -> str | None:
         return f"{SCHEME_CHARITY_NI}-{m.group(1)}"
     m = re.fullmatch(r"(\d{5,8})(?:-\d{1,3})?", text)
     if m:
+        if scheme == SCHEME_CHARITY_SCOTLAND:
+            return f"{SCHEME_CHARITY_SCOTLAND}-SC{m.group(1).zfill(6)}"
+        if scheme:
+            return f"{scheme}-{m.group(1)}"
         if postcode and postcode.startswith("BT") and postcode[2:3].isdigit():
             return f"{SCHEME_CHARITY_NI}-{m.group(1)}"
         return f"{SCHEME_CHARITY_ENGLAND_WALES}-{m.group(1)}"
@@ -569,7 +573,7 @@ class _Builder:
 
         crn = row.first("company_number")
         if crn and not _blank(crn):
-            add(company_number_id(crn), "company_number", crn, "Companies House number")
+            add(self.company_number(crn, postcode, record), "company_number", crn, "Companies House number")
         reg = row.first("registered_number")
         if reg and not _blank(reg):
             registrar = row.first("registrar")
@@ -580,7 +584,8 @@ class _Builder:
                 add(mutuals_id(reg), "registered_number", reg, "Mutuals Register number")
             elif kind in ("charity", "charity-sc", "charity-ni"):
                 where = "BT" if kind == "charity-ni" else postcode
-                add(charity_id(reg, where), "registered_number", reg, "charity number")
+                scheme = self.settings.directory.charity_scheme
+                add(charity_id(reg, where, scheme), "registered_number", reg, "charity number")
             else:
                 self.repaired(
                     f"{record} (registrar {registrar!r}, number {reg!r})",
@@ -591,8 +596,24 @@ class _Builder:
                 )
         charity = row.first("charity_number")
         if charity and not _blank(charity):
-            add(charity_id(charity, postcode), "charity_number", charity, "charity number")
+            scheme = self.settings.directory.charity_scheme
+            add(charity_id(charity, postcode, scheme), "charity_number", charity, "charity number")
         return ids
+
+    def company_number(self, raw: str, postcode: str | None, record: str) -> str | None:
+        """A plain number of up to 6 digits at a BT postcode is a Northern Irish company (NI + 6 digits)."""
+        digits = re.sub(r"\s+", "", raw)
+        if postcode and postcode.startswith("BT") and postcode[2:3].isdigit() and re.fullmatch(r"\d{1,6}", digits):
+            rid = f"{SCHEME_COMPANIES_HOUSE}-NI{digits.zfill(6)}"
+            self.repaired(
+                f"{record} (company number {raw!r})",
+                "company_number",
+                "company number without its NI prefix at a Northern Irish postcode",
+                "read as a Northern Irish company (NI + 6 digits)",
+                "write Northern Irish company numbers with their NI prefix",
+            )
+            return rid
+        return company_number_id(raw)
 
     def description(self, row: _Row) -> str:
         parts: list[str] = []

@@ -22,14 +22,13 @@ from procure_match.ingest.money import build_money
 from procure_match.ingest.textutil import clean_or_none, clean_text, find_postcode, parse_date, parse_datetime
 from procure_match.reference.cpv import normalise_cpv
 
-# OCID prefixes of UK (and EU) publishers: https://standard.open-contracting.org/ (registered prefixes).
+# OCID prefixes of UK publishers (registered with the Open Contracting Partnership).
 OCID_PUBLISHERS = {
     "ocds-b5fd17": "Contracts Finder",
     "ocds-h6vhtk": "Find a Tender",
     "ocds-r6ebe6": "Public Contracts Scotland",
     "ocds-kuma6s": "Sell2Wales",
-    "ocds-eu5c1t": "TED",
-}
+}  # TED data is recognised by its package publisher name (no confirmed OCID prefix)
 _PUBLISHER_NAMES = (
     ("contracts finder", "Contracts Finder"),
     ("contractsfinder", "Contracts Finder"),
