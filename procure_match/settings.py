@@ -87,11 +87,16 @@ class DirectorySettings:
     skip_inactive: bool = True
     # A turnover given as a range ("£20k-£50k") is read as its "midpoint", "low" or "high" end (reported).
     turnover_range: str = "midpoint"
+    # Register of plain-digit charity numbers: "" = per row (Northern Ireland for a BT postcode, else
+    # England & Wales), or "GB-CHC", "GB-NIC", "GB-SC" when the whole file comes from one register.
+    charity_scheme: str = ""
 
     def problems(self) -> list[str]:
         out = [] if 0 <= self.header_match_threshold <= 100 else ["directory.header_match_threshold must be 0-100"]
         if self.turnover_range not in ("midpoint", "low", "high"):
             out.append(f"directory.turnover_range must be 'midpoint', 'low' or 'high', not {self.turnover_range!r}")
+        if self.charity_scheme not in ("", "GB-CHC", "GB-NIC", "GB-SC"):
+            out.append(f"directory.charity_scheme must be '', GB-CHC, GB-NIC or GB-SC, not {self.charity_scheme!r}")
         return out
 
 

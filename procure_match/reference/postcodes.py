@@ -67,6 +67,8 @@ class PostcodeLookup:
     def locate(self, postcode: str) -> tuple[float, float, str] | None:
         """(lat, lon, precision) for a postcode or district; precision is "postcode" or "district".
 
+        Coordinates are stored as float32 and returned rounded to 5 decimals (about 1 m).
+
         A full postcode not in the data falls back to its district centroid. None when neither
         is known (never (0, 0)).
         """
@@ -77,10 +79,10 @@ class PostcodeLookup:
         if inward:
             i = self._find(self.postcodes, (outward + inward).encode("ascii"))
             if i is not None:
-                return round(float(self.lat[i]), 6), round(float(self.lon[i]), 6), "postcode"
+                return round(float(self.lat[i]), 5), round(float(self.lon[i]), 5), "postcode"
         j = self._find(self.districts, outward.encode("ascii"))
         if j is not None:
-            return round(float(self.district_lat[j]), 6), round(float(self.district_lon[j]), 6), "district"
+            return round(float(self.district_lat[j]), 5), round(float(self.district_lon[j]), 5), "district"
         return None
 
 
@@ -253,7 +255,7 @@ def load_postcode_lookup(settings: Settings) -> PostcodeLookup:
         raise InputFileError(
             "district file not found", path=district_path, fix="set ingest.district_file to an existing CSV, or to ''"
         )
-    memo_key = (_source_key(source), _source_key(district_path), str(user_data_dir()))
+    memo_key = (_source_key(source), _source_key(district_path))  # same source -> same arrays
     if memo_key in _MEMO:
         return _MEMO[memo_key]
 

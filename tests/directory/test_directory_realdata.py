@@ -1,0 +1,88 @@
+"""Real directories from ../shared/data ingest with no column mapping (slow: uses the real postcode data)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from procure_match.reference import postcodes as pc
+from procure_match.settings import Settings, settings_from_dict
+
+pytestmark = [pytest.mark.slow, pytest.mark.realdata]
+
+
+@pytest.fixture(scope="module")
+def lookup(tmp_path_factory) -> pc.PostcodeLookup:
+    if pc.postcodez_file() is None:
+        pytest.skip("postcodez is not installed")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PROCURE_MATCH_HOME", str(tmp_path_factory.mktemp("postcodes-home")))
+        return pc.load_postcode_lookup(Settings())
+
+
+def load(path, lookup, settings: Settings | None = None):
+    from procure_match.ingest.directory import load_directory
+
+    return load_directory(path, settings or Settings(), postcodes=lookup)
+
+
+def accounting_holds(ents, rep) -> None:
+    assert rep.records_read == rep.records_kept + rep.skipped
+    assert len(ents) == rep.records_kept
+    assert len({e.id for e in ents}) == len(ents)
+
+
+def test_coops_uk_2023(shared_data, lookup):
+    ents, rep = load(shared_data / "orgs" / "coops_uk_2023Q2_standard_geocoded.csv", lookup)
+    accounting_holds(ents, rep)
+    assert rep.records_read == 7387 and len(ents) == 7387
+    assert rep.counts["column:latitude=Geo Container Latitude"] == 1
+    located = sum(1 for e in ents if e.latitude is not None)
+    assert located >= 7300  # 7,090 from the file's ONS centroids, the rest from postcodes
+    assert sum(1 for e in ents if e.location_precision == "file") == 7090
+    forms = Counter(e.legal_form for e in ents)
+    assert forms["co-operative society"] == 6269 and forms["community interest company"] == 110
+    assert forms[None] >= 793  # "Company" alone is ambiguous, and reported
+    coh = [r for e in ents for r in e.registration_ids if r.startswith("GB-COH-")]
+    assert len(coh) >= 900 and all(len(r) == len("GB-COH-01234567") for r in coh)
+    assert all(len(code) == 5 and code.isdigit() for e in ents for code in e.sic_codes)
+
+
+def test_workers_coops_with_descriptions(shared_data, lookup):
+    ents, rep = load(shared_data / "orgs" / "workers_coop_2023-06-23_with_descriptions.csv", lookup)
+    accounting_holds(ents, rep)
+    assert len(ents) == 387
+    assert sum(1 for e in ents if e.description) >= 360
+    assert sum(1 for e in ents if e.location_precision == "postcode") >= 370  # no coordinates in this file
+    assert any(r.startswith("GB-MPR-") for e in ents for r in e.registration_ids)
+
+
+def test_ni_charities_cp1252(shared_data, lookup):
+    path = shared_data / "orgs" / "ni_charity_register_2020-06-30_cp1252.csv"
+    ents, rep = load(path, lookup)
+    accounting_holds(ents, rep)
+    assert rep.counts["directory:encoding=cp1252"] == 1
+    assert rep.records_read == 6565
+    assert rep.skipped == 342  # status "Removed"
+    # Per row, a BT postcode makes a plain charity number Northern Irish...
+    ni = [e for e in ents if e.postcode and e.postcode.startswith("BT")]
+    assert all(any(r.startswith("GB-NIC-") for r in e.registration_ids) for e in ni)
+    # ...and its plain short company number an NI company, not a GB one padded with zeros (7-8 digit
+    # numbers are GB companies and stay so).
+    coh = [r for e in ni for r in e.registration_ids if r.startswith("GB-COH-")]
+    assert coh and sum(r.startswith("GB-COH-NI") for r in coh) >= 0.9 * len(coh)
+    # Told the register, every organisation gets a GB-NIC id, whatever its postcode.
+    ents, _ = load(path, lookup, settings_from_dict({"directory": {"charity_scheme": "GB-NIC"}}))
+    assert all(any(r.startswith("GB-NIC-") for r in e.registration_ids) for e in ents)
+    assert sum(1 for e in ents if e.postcode and e.postcode.startswith("BT")) >= 6000  # from the address
+    assert not any("\ufffd" in e.name for e in ents)
+
+
+def test_coops_uk_2017_layout(shared_data, lookup):
+    ents, rep = load(shared_data / "orgs" / "coops_uk_2017-06_organisations.csv", lookup)
+    accounting_holds(ents, rep)
+    assert rep.records_read == 8371
+    assert len(ents) == 6814  # 1,557 "Dead" organisations reported and skipped
+    assert sum(1 for e in ents if e.latitude is not None) >= 6700
+    assert sum(1 for e in ents if any(r.startswith("GB-MPR-") for r in e.registration_ids)) >= 5000
