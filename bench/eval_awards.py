@@ -52,6 +52,7 @@ DEFAULT_CUTOFF = date(2020, 7, 1)
 KS = (1, 5, 10)
 BM25_K1, BM25_B = 1.2, 0.75
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+CLEARLY = 1.10  # "beat clearly": at least 10% above the best lexical ranker on the same split
 SPANISH_TOP5 = 0.2312  # Complexity 2020, doi 10.1155/2020/8858258 (102,087 Spanish tenders, time split)
 
 # ----------------------------------------------------------------------------- names
@@ -445,6 +446,71 @@ def name_text_builder() -> tuple[Callable[[str], str], str]:
     return build, "procure_match.texts.enterprise_text (name only)"
 
 
+COMBINED_TOP_K = 100
+
+
+def combined_scores(
+    split: Split, data: AwardData, test_vectors: np.ndarray, profile_vectors: np.ndarray, top_k: int = COMBINED_TOP_K
+) -> tuple[np.ndarray, dict]:
+    """procure-match's own scan scoring (``scoring.match.match_targets``) as a score matrix.
+
+    Each test notice is a MatchTarget located at its buyer's postcode; each profiled supplier is an
+    Enterprise at its most common postcode (unknown for about a third). The scan retrieves the top
+    ``top_k`` suppliers by cosine and re-ranks them by the combined score (semantic + distance;
+    this data has no CPV codes, and combine() renormalises over the parts that are known). Suppliers
+    outside the top K keep their cosine order below them.
+    """
+    from procure_match.domain import Enterprise
+    from procure_match.reference.postcodes import load_postcode_lookup
+    from procure_match.scoring.match import match_targets
+    from procure_match.scoring.rules import MatchTarget
+    from procure_match.settings import settings_from_dict
+
+    settings = settings_from_dict({"scan": {"top_k": top_k}})
+    lookup = load_postcode_lookup(settings)
+    lat = np.full(len(split.suppliers), np.nan)
+    lon = np.full(len(split.suppliers), np.nan)
+    enterprises = []
+    for i, s in enumerate(split.suppliers):
+        postcode = data.supplier_postcodes.get(s)
+        found = lookup.locate(postcode) if postcode else None
+        if found is not None:
+            lat[i], lon[i] = found[0], found[1]
+        enterprises.append(Enterprise(id=s, name=data.display_names[s], postcode=postcode))
+    targets = []
+    for q, n in enumerate(split.test):
+        found = lookup.locate(n.buyer_postcode) if n.buyer_postcode else None
+        targets.append(
+            MatchTarget(
+                tender_id=str(q),
+                lot_id=None,
+                cpv_codes=(),
+                value_gbp=None,
+                contract_years=None,
+                suitable_vcse=None,
+                suitable_sme=None,
+                reserved=(),
+                location=(found[0], found[1]) if found else None,
+                where=n.buyer_postcode or "the buyer",
+            )
+        )
+    candidates = match_targets(
+        targets, test_vectors, enterprises, profile_vectors, settings, enterprise_lat=lat, enterprise_lon=lon
+    )
+    scores = (test_vectors @ profile_vectors.T).astype(np.float64)  # below every re-ranked candidate
+    index = {s: i for i, s in enumerate(split.suppliers)}
+    for c in candidates:
+        scores[int(c.tender_id), index[c.enterprise_id]] = 1000.0 - c.rank
+    info = {
+        "top_k": top_k,
+        "suppliers_located": int(np.count_nonzero(~np.isnan(lat))),
+        "test_notices_located": sum(t.location is not None for t in targets),
+        "weights": {"semantic": settings.scan.weight_semantic, "distance": settings.scan.weight_distance},
+        "radius_km": settings.scan.radius_km,
+    }
+    return scores, info
+
+
 def l2_normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return (m / np.where(norms == 0, 1.0, norms)).astype(np.float32)
@@ -499,6 +565,13 @@ def evaluate(split: Split, data: AwardData, *, quick: bool = False) -> tuple[dic
     t = time.perf_counter()
     with_names = l2_normalise(mean_profiles + 0.5 * vec_names)
     record("embeddings: award history + name", vec_test @ with_names.T, t)
+
+    t = time.perf_counter()
+    try:
+        combined, details["combined_score"] = combined_scores(split, data, vec_test, mean_profiles)
+        record("procure-match combined score (semantic + distance, top-100 re-ranked)", combined, t)
+    except Exception as exc:  # scoring is another helper's module: report, do not sink the evaluation
+        details["combined_score"] = f"not available: {type(exc).__name__}: {exc}"
 
     # procure-match's TF-IDF backend on the profile texts (fitted on the whole corpus, as a scan does).
     t = time.perf_counter()
@@ -565,6 +638,68 @@ def results_table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+DEFAULT = "embeddings: mean of won notices (procure-match default)"
+BM25_NAME = "BM25 on award texts (k1=1.2, b=0.75)"
+TFIDF_NAME = "TF-IDF on award texts (procure-match tfidf backend)"
+
+
+def _cmp(a: float, b: float) -> str:
+    return f"{a:.3f} vs {b:.3f} ({a / b:.2f}x)" if b else f"{a:.3f} vs {b:.3f}"
+
+
+def commentary(results: dict[str, dict], details: dict, counts: dict) -> str:
+    """Plain sentences comparing the rankers, generated from the numbers so they cannot drift."""
+    d, bm, tf = results[DEFAULT], results[BM25_NAME], results[TFIDF_NAME]
+    best = max((k for k in results if not k.startswith("random")), key=lambda k: results[k]["MRR"])
+    lines = [
+        f"- Default (embeddings, mean of won notices) vs BM25, hit@5: {_cmp(d['hit@5'], bm['hit@5'])}; "
+        f"MRR {_cmp(d['MRR'], bm['MRR'])}. vs TF-IDF, hit@5: {_cmp(d['hit@5'], tf['hit@5'])}; "
+        f"MRR {_cmp(d['MRR'], tf['MRR'])}.",
+        f"- Best ranker by MRR: {best} (hit@5 {results[best]['hit@5']:.3f}, MRR {results[best]['MRR']:.3f}).",
+    ]
+    name_only = results.get("embeddings: name-only profile")
+    with_name = results.get("embeddings: award history + name")
+    if name_only and with_name:
+        lines.append(
+            f"- Award history as evidence: award-text profile vs name-only profile, hit@5 "
+            f"{_cmp(d['hit@5'], name_only['hit@5'])}; adding the name to the award profile: hit@5 "
+            f"{with_name['hit@5']:.3f}, MRR {with_name['MRR']:.3f} (vs {d['MRR']:.3f} without)."
+        )
+    combined = next((k for k in results if k.startswith("procure-match combined")), None)
+    if combined:
+        c = results[combined]
+        lines.append(
+            f"- procure-match's combined score (semantic + distance from buyer to supplier postcode, "
+            f"{details['combined_score']['suppliers_located']} of {counts['profiled_suppliers']} suppliers located) "
+            f"vs semantic only: hit@5 {_cmp(c['hit@5'], d['hit@5'])}, MRR {_cmp(c['MRR'], d['MRR'])}."
+        )
+    sub = details.get("single_winner_subset")
+    if sub:
+        m = sub["metrics"]
+        lines.append(
+            f"- Notices with exactly one profiled winner ({sub['test_notices']} of {counts['test_notices']}; "
+            f"no framework bonus): default hit@5 {m[DEFAULT]['hit@5']:.3f}, BM25 {m[BM25_NAME]['hit@5']:.3f}, "
+            f"TF-IDF {m[TFIDF_NAME]['hit@5']:.3f}, random {m['random (exact expectation)']['hit@5']:.4f}."
+        )
+    pop = results.get("popularity: most past wins first")
+    rnd = results["random (exact expectation)"]
+    if pop:
+        lines.append(
+            f"- Baselines: popularity hit@5 {pop['hit@5']:.3f}, random {rnd['hit@5']:.4f} "
+            f"({counts['profiled_suppliers']} candidates per notice)."
+        )
+    lines.append(
+        f"- Context, not like-for-like: a published tender-to-bidder recommender on 102,087 Spanish tenders "
+        f"(time split) reached top-5 {SPANISH_TOP5:.2%} (Complexity 2020, doi 10.1155/2020/8858258); here the "
+        f"default reaches {d['hit@5']:.2%} over {counts['profiled_suppliers']:,} profiled suppliers. Caveats: "
+        f"test notices are limited to those won by a supplier with an earlier award (so cold-start suppliers are "
+        f"not measured); framework notices with many winners make a hit easier "
+        f"({counts['mean_profiled_winners_per_test_notice']} profiled winners per test notice on average); "
+        f"TED notices are large public contracts, not the small lots social enterprises usually bid for."
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -601,34 +736,26 @@ def main(argv: list[str] | None = None) -> int:
     print(counts, file=sys.stderr)
     if args.no_write:
         return 0
-    default = "embeddings: mean of won notices (procure-match default)"
-    best_lexical = max(
-        results["BM25 on award texts (k1=1.2, b=0.75)"]["hit@5"],
-        results[next(k for k in results if k.startswith("TF-IDF"))]["hit@5"],
-    )
-    figures = [
-        figure(
-            f"{name} {metric}",
-            round(value, 4),
-            "share" if metric != "MRR" else "mean 1/rank",
-            target="beat TF-IDF and BM25" if name == default else "",
-        )
-        for name, m in results.items()
-        for metric, value in m.items()
-        if metric in ("hit@5", "MRR")
-    ]
-    figures.insert(
-        0,
-        figure(
-            "default hit@5 / best lexical hit@5",
-            round(results[default]["hit@5"] / best_lexical, 3) if best_lexical else 0.0,
-            "ratio",
-            target="> 1 (clearly)",
-            ratio=round(results[default]["hit@5"] / best_lexical, 3) if best_lexical else None,
-            floor="best of TF-IDF, BM25 hit@5 on the same split",
-            passed=results[default]["hit@5"] > best_lexical,
-        ),
-    )
+    default = DEFAULT
+    figures = []
+    for metric in ("hit@5", "MRR"):
+        lexical = {name: results[name][metric] for name in (BM25_NAME, TFIDF_NAME)}
+        best_name = max(lexical, key=lexical.get)
+        floor_value = lexical[best_name]
+        contenders = [default] + [k for k in results if k.startswith(("hybrid", "procure-match combined"))]
+        for name in contenders:
+            ratio = results[name][metric] / floor_value if floor_value else None
+            figures.append(
+                figure(
+                    f"{name}: {metric}",
+                    round(results[name][metric], 4),
+                    "share of test notices" if metric != "MRR" else "mean 1/rank",
+                    target=f">= {CLEARLY}x best of TF-IDF, BM25" if name == default else "context",
+                    ratio=round(ratio, 3) if ratio is not None else None,
+                    floor=f"{best_name.split(' (')[0]} {metric} {floor_value:.3f}",
+                    passed=(ratio is not None and ratio >= CLEARLY) if name == default else None,
+                )
+            )
     details.update(
         {
             "counts": counts,
@@ -642,6 +769,7 @@ def main(argv: list[str] | None = None) -> int:
             "elapsed_s": round(elapsed, 1),
         }
     )
+    details["commentary"] = "Commentary (generated from the numbers above):\n\n" + commentary(results, details, counts)
     path = write_result(
         "eval_awards" if not args.quick else "eval_awards_quick",
         figures,
