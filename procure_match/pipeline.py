@@ -171,11 +171,17 @@ def make_fitted_embedder(settings: Settings, corpus: list[str]):
     return embedder
 
 
-def embed_texts(embedder, settings: Settings, texts: list[str], progress: bool = False) -> np.ndarray:
-    """Embed through the on-disk cache (only texts not seen before are computed)."""
+def embed_texts(
+    embedder, settings: Settings, texts: list[str], progress: bool = False, say: Progress | None = None
+) -> np.ndarray:
+    """Embed through the on-disk cache (only texts not seen before are computed); ``say`` hears what happened."""
     from procure_match.embed import VectorCache, default_cache_dir, embed_with_cache
 
-    vectors, _ = embed_with_cache(embedder, texts, VectorCache(default_cache_dir(settings)), progress=progress)
+    vectors, stats = embed_with_cache(embedder, texts, VectorCache(default_cache_dir(settings)), progress=progress)
+    if say is not None and stats is not None:
+        say(stats.summary())
+        for problem in stats.problems:
+            say(f"vector cache: {problem}")
     return np.asarray(vectors, dtype=np.float32)
 
 
@@ -229,8 +235,8 @@ def run_scan(
 
     say(f"embedding {len(texts)} notice/lot texts and {len(ent_texts)} enterprise texts")
     embedder = make_fitted_embedder(settings, corpus)
-    target_vecs = embed_texts(embedder, settings, texts, show_bars)
-    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars)
+    target_vecs = embed_texts(embedder, settings, texts, show_bars, say)
+    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say)
     lap("embed")
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
