@@ -50,7 +50,7 @@ ENTRIES = [
      "Stirchley, grow salad and soft fruit for local cafes, and run food-growing sessions for schools and families. "
      "We design and build edible landscapes and food-growing beds for new housing developments.",
      "horticulture and plant growing;food growing", "03221000;77310000;45112710", "01130;01190", "B30 2TE",
-     72000, 4, "Social Enterprise Mark", "FO", 40000, "stirchleyforestgarden"),
+     72000, 4, "Social Enterprise Mark", "FO", None, "stirchleyforestgarden"),
     ("se-005", "Sandwell Blooms Ltd", CLG, "08765432", "", "1150321",
      "We are the trading arm of a West Bromwich learning-disability charity. Our horticultural therapy project grows "
      "cut flowers, hanging baskets and planters, and our supported teams maintain floral displays for town centres, "
@@ -88,7 +88,7 @@ ENTRIES = [
      "community events of up to 80 people. Our cafe is a warm space where local people volunteer, gain food hygiene "
      "qualifications and move into paid work.",
      "catering and batch cooking", "55520000;55330000", "56102", "B10 0QA",
-     88000, 6, "Food Hygiene Rating 5", "FO", 30000, "smallheathcafe"),
+     88000, 6, "Food Hygiene Rating 5", "FO", None, "smallheathcafe"),
     ("se-011", "Site Canteen Social Enterprise Ltd", CLG, "07345678", "", "1132456",
      "We are the trading arm of a Birmingham homelessness charity. We run staff canteens and mobile welfare catering "
      "units on large construction sites, serving breakfast and hot lunches to workforces of up to 1,500, and we "
@@ -114,12 +114,12 @@ ENTRIES = [
      "south Birmingham. Our bakery trains young people leaving care as bakers, and we run a shop counter with "
      "refillable bread bags.",
      "vegan food;bakery", "15810000;15812000", "10710;47240", "B30 3AU",
-     210000, 9, "Food Hygiene Rating 5;Social Enterprise Mark", "FO;RE", 40000, "oatandember"),
+     210000, 9, "Food Hygiene Rating 5;Social Enterprise Mark", "FO;RE", None, "oatandember"),
     ("se-015", "Sparkbrook Vegan Dhaba CIC", CIC, "12567890", "", "",
      "We serve plant-based South Asian food from our dhaba in Sparkbrook and cater community festivals, melas and "
      "iftars for up to 600 people. We run cooking classes on healthy eating for people living with diabetes.",
      "vegan food;catering and batch cooking", "55520000;55300000", "56102;56210", "B11 4RN",
-     120000, 7, "Food Hygiene Rating 5", "FO", 60000, "sparkbrookdhaba"),
+     120000, 7, "Food Hygiene Rating 5", "FO", None, "sparkbrookdhaba"),
     # --- food hubs ---
     ("se-016", "Aston Food Hub", CBS, "", "IP32011R", "",
      "We are a community-owned food hub in Aston. We collect surplus food from supermarkets and wholesalers, run a "
@@ -132,7 +132,7 @@ ENTRIES = [
      "fee for a basket of groceries; we also cook community meals twice a week and refer people to debt and "
      "benefits advice.",
      "food hubs;catering and batch cooking", "15000000;85320000", "47110;88990", "B18 7DB",
-     95000, 4, "Food Hygiene Rating 5", "SA;FO", 40000, "summerfieldpantry"),
+     95000, 4, "Food Hygiene Rating 5", "SA;FO", None, "summerfieldpantry"),
     ("se-018", "Castle Vale Food Network", CIO, "", "", "1187654",
      "We are a charitable incorporated organisation that coordinates the food hub, holiday activities and food "
      "programme and cooking clubs on the Castle Vale estate. We deliver 12,000 holiday meals a year with local "
@@ -144,7 +144,7 @@ ENTRIES = [
      "delivery round for people who cannot get out. We run holiday food clubs with sports activities in the school "
      "holidays.",
      "food hubs", "15000000;85320000", "88990;47110", "B37 7JB",
-     110000, 5, "", "FO", 60000, "chelmsleyfoodshare"),
+     110000, 5, "", "FO", None, "chelmsleyfoodshare"),
     ("se-020", "West Bromwich Surplus Food Co-operative", COOP, "", "8245", "",
      "We are a consumer co-operative that turns surplus food into affordable groceries for 250 member households in "
      "West Bromwich. We also supply surplus fruit and vegetables to breakfast clubs in local primary schools, and run a weekly community cafe.",
@@ -180,7 +180,7 @@ ENTRIES = [
      "We clean windows, glazing and facades up to four storeys with water-fed poles, and clear gutters, for shops, "
      "schools and blocks of flats in north Birmingham. We employ young people leaving the justice system.",
      "cleaning", "90911300;90910000", "81229", "B23 7NR",
-     95000, 5, "SafeContractor", "", 40000, "erdingtonwindows"),
+     95000, 5, "SafeContractor", "", None, "erdingtonwindows"),
     ("se-026", "Walsall Community Cleaners CIC", CIC, "08123456", "", "",
      "We are one of the largest cleaning social enterprises in the Black Country, with 140 staff cleaning schools, "
      "offices, leisure centres and new-build housing sites across Walsall, Sandwell and Birmingham. We hold ISO 9001 "
@@ -212,7 +212,7 @@ ENTRIES = [
      "We fit handrails, smoke alarms and bath boards and fix trip hazards in the homes of older people in Smethwick "
      "and west Birmingham, and our caseworkers do a falls-prevention check at every visit. We also run a tool library.",
      "handyman and repairs;older people's support", "50700000;45453000;85311100", "43390;88100", "B66 4DP",
-     130000, 5, "CHAS", "HE;SA", 60000, "smethwickhomesafe"),
+     130000, 5, "CHAS", "HE;SA", None, "smethwickhomesafe"),
     ("se-031", "Northfield Trades Academy CIC", CIC, "10456321", "", "",
      "We are a construction training social enterprise in Northfield. Our trainees and supervisors carry out "
      "repairs, decorating and small refurbishment jobs for schools, churches and housing providers while they earn "
@@ -250,19 +250,19 @@ ENTRIES = [
      "are digitally excluded. We collect retired IT equipment from organisations and issue data-destruction "
      "certificates.",
      "upcycling and recycled products;digital inclusion", "30213000;50320000;90514000", "95110;38320", "B7 5JD",
-     190000, 8, "Cyber Essentials", "RE", 50000, "retechbirmingham"),
+     190000, 8, "Cyber Essentials", "RE", None, "retechbirmingham"),
     # --- zero-waste retail ---
     ("se-037", "The Refill Shop Kings Heath CIC", CIC, "12789012", "", "",
      "We run a zero-waste shop on the high street in Kings Heath selling dry goods, cleaning products and toiletries "
      "by weight into customers' own containers. We run pop-up refill stalls at festivals and workplaces.",
      "zero-waste retail", "15000000;39830000;33700000", "47190;47290", "B14 5BA",
-     115000, 4, "", "RE", 20000, "refillkingsheath"),
+     115000, 4, "", "RE", None, "refillkingsheath"),
     ("se-038", "Jar and Scoop Co-operative", COOP, "", "8402", "",
      "We are a consumer co-operative running a packaging-free grocery in Selly Oak and a mobile refill van that "
      "visits estates without a local shop. We stock local and organic food and sell plastic-free gifts from local "
      "makers.",
      "zero-waste retail;food hubs", "15000000;39830000", "47110;47290", "B29 7JR",
-     180000, 6, "", "RE;FO", 25000, "jarandscoop"),
+     180000, 6, "", "RE;FO", None, "jarandscoop"),
     ("se-039", "Moseley Unpackaged", CBS, "", "8520", "",
      "We are a community benefit society owned by 420 members running a zero-waste shop and a repair cafe in "
      "Moseley. We sell refills, second-hand books and locally made gifts and run workshops on reducing household waste.",
@@ -272,7 +272,7 @@ ENTRIES = [
      "We run a weekly zero-waste market and a refill shop in Wolverhampton city centre with stalls for local "
      "makers and growers. We can run plastic-free market stalls and sustainable merchandise kiosks at events.",
      "zero-waste retail;markets", "15000000;18530000;79952000", "47890;47190", "WV2 4AQ",
-     76000, 3, "", "RE", 20000, "wolvzerowaste"),
+     76000, 3, "", "RE", None, "wolvzerowaste"),
     # --- ceramics and arts co-operatives ---
     ("se-041", "Jewellery Quarter Clay Co-operative", COOP, "", "7988", "",
      "We are a co-operative of nine potters sharing a studio and kiln in the Jewellery Quarter. We take commissions "
@@ -291,18 +291,18 @@ ENTRIES = [
      "bags and T-shirts on recycled stock and make ceramic souvenirs; we supply shops, galleries and events with "
      "locally made merchandise.",
      "ceramics and arts co-operatives;printing", "92310000;18530000;79800000", "23410;18129", "B5 7DA",
-     140000, 7, "", "RE;TO", 40000, "digbethprintpottery"),
+     140000, 7, "", "RE;TO", None, "digbethprintpottery"),
     ("se-044", "Firing Line Ceramics CIC", CIC, "11678901", "", "",
      "We run ceramics courses for people recovering from mental ill health in Smethwick, referred by GPs and "
      "community mental health teams. Our participants make tiles and tableware that we sell through shops and "
      "commissions.",
      "ceramics and arts co-operatives;mental health support", "92310000;85312300;85323000", "23410;88990",
-     "B66 3TA", 70000, 4, "", "HE;RE", 30000, "firinglineceramics"),
+     "B66 3TA", 70000, 4, "", "HE;RE", None, "firinglineceramics"),
     ("se-045", "Dudley Canal Arts CIC", CIC, "12011234", "", "",
      "We make heritage-inspired public art, sculpture and trails along the canals of the Black Country, working with "
      "local schools and community groups. We design interpretation panels and commission local artists.",
      "ceramics and arts co-operatives;heritage interpretation", "92310000;92312000;92520000", "90030", "DY1 4LS",
-     90000, 3, "", "TO", 40000, "dudleycanalarts"),
+     90000, 3, "", "TO", None, "dudleycanalarts"),
     # --- city and heritage walking tours ---
     ("se-046", "Brum Heritage Walks CIC", CIC, "11890123", "", "",
      "We run guided walking tours of Birmingham city centre, its canals, industrial heritage and Victorian civic "
@@ -314,18 +314,18 @@ ENTRIES = [
      "We lead heritage walks around the Jewellery Quarter, its workshops, cemeteries and museum, with guides who "
      "grew up in the trade. We run private tours for groups of up to 30 and family trails in the school holidays.",
      "city and heritage walking tours", "63510000;63513000", "79901", "B18 6QZ",
-     60000, 3, "Visit England Quality Assured", "TO", 30000, "jqfootsteps"),
+     60000, 3, "Visit England Quality Assured", "TO", None, "jqfootsteps"),
     ("se-048", "Hidden Handsworth Tours CIC", CIC, "12345876", "", "",
      "We are residents of Handsworth and Lozells who give walking tours of our neighbourhood's gurdwaras, "
      "mosques, Caribbean heritage and street art, in English, Punjabi and Urdu. Tour fees pay for youth heritage "
      "projects.",
      "city and heritage walking tours", "63510000;63513000;92520000", "79901;94990", "B21 9EQ",
-     45000, 3, "", "TO", 20000, "hiddenhandsworth"),
+     45000, 3, "", "TO", None, "hiddenhandsworth"),
     ("se-049", "Canals and Chimneys Heritage Walks Co-operative", COOP, "", "8633", "",
      "We are a co-operative of six guides offering walking and cycling tours along the canals and industrial "
      "heritage of east Birmingham and the Black Country, and accessible tours for people with limited mobility.",
      "city and heritage walking tours", "63510000;63513000", "79901", "B7 5PY",
-     52000, 6, "", "TO", 25000, "canalsandchimneys"),
+     52000, 6, "", "TO", None, "canalsandchimneys"),
     # --- boat tours ---
     ("se-050", "Gas Street Narrowboat Trips CIC", CIC, "10678345", "", "",
      "We run narrowboat trips from the city centre canals, with two 48-seat boats, a commentary on canal heritage "
@@ -342,7 +342,7 @@ ENTRIES = [
      "We run canal boat tours and tunnel trips from Tipton with a heritage commentary, and school trips about the "
      "Industrial Revolution. We can take private charters of up to 40 guests with catering, and our boats are crewed by volunteers and apprentices from Tipton.",
      "boat tours", "60600000;63510000", "50300", "DY4 8TD",
-     110000, 5, "Boat Safety Scheme", "TO", 50000, "blackcountryboats"),
+     110000, 5, "Boat Safety Scheme", "TO", None, "blackcountryboats"),
     # --- health and wellbeing coaching ---
     ("se-053", "Well Together Coaching CIC", CIC, "11012567", "", "",
      "We are health coaches and link workers in Handsworth Wood who support people living with diabetes, heart "
@@ -354,7 +354,7 @@ ENTRIES = [
      "We deliver wellbeing coaching, walking groups and mindfulness courses in Kings Heath and south Birmingham, "
      "and take social prescribing referrals from primary care networks. Our coaches are trained in motivational interviewing and many have lived experience of anxiety and depression.",
      "health and wellbeing coaching;mental health support", "85323000;85312300;92600000", "86900;93199",
-     "B14 5HF", 150000, 7, "", "HE", 100000, "movingminds"),
+     "B14 5HF", 150000, 7, "", "HE", None, "movingminds"),
     ("se-055", "Solihull Health Champions CIC", CIC, "10789012", "", "",
      "We train local people as health champions who run stop-smoking, weight management and blood pressure "
      "sessions in community venues and workplaces across Solihull and east Birmingham. We reach people who rarely see a GP, especially men in manual jobs and people who speak little English.",
@@ -364,7 +364,7 @@ ENTRIES = [
      "We are a charitable incorporated organisation in Washwood Heath that runs health walks, chair-based exercise "
      "and wellbeing coaching for people with long-term conditions, working with the community health trust. Our coaches speak Urdu, Punjabi and Pashto.",
      "health and wellbeing coaching;sport and fitness clubs", "85323000;92600000", "93199;86900", "B8 3BY",
-     190000, 8, "", "HE", 120000, "activeheartlands"),
+     190000, 8, "", "HE", None, "activeheartlands"),
     # --- older people's support ---
     ("se-057", "Friendly Doorstep Befriending", CIO, "", "", "1165432",
      "We are a befriending charity in Erdington. Our 140 volunteers visit and phone isolated older people every "
@@ -375,17 +375,17 @@ ENTRIES = [
      "We run a lunch club, a befriending service and trips out for older residents of Summerfield and Winson Green, "
      "many of them from Caribbean and South Asian communities, and help people with forms and appointments.",
      "older people's support;befriending", "85311100;85312000", "88100", "B18 4EL",
-     80000, 4, "Food Hygiene Rating 5", "SA;HE", 60000, "goldenyearssummerfield"),
+     80000, 4, "Food Hygiene Rating 5", "SA;HE", None, "goldenyearssummerfield"),
     ("se-059", "Silver Connect Digital Inclusion CIC", CIC, "12567123", "", "",
      "We help older people in Acocks Green, Hall Green and Yardley use tablets and phones to stay in touch, shop "
      "and see their GP online, through home visits, drop-in sessions and a telephone befriending line.",
      "older people's support;digital inclusion", "85311100;80500000", "88100;85590", "B27 7HB",
-     95000, 5, "Cyber Essentials", "HE", 60000, "silverconnect"),
+     95000, 5, "Cyber Essentials", "HE", None, "silverconnect"),
     ("se-060", "Sandwell Elders Companionship Ltd", CLG, "07654312", "", "1145678",
      "We are a charity company providing befriending, home from hospital support and a community transport minibus "
      "for older people in Oldbury and Smethwick. Our staff and 60 volunteers speak Punjabi, Gujarati and Polish as well as English, and we work closely with hospital discharge teams.",
      "older people's support", "85311100;85312000;60130000", "88100", "B69 4LE",
-     260000, 12, "", "HE", 150000, "sandwellelders"),
+     260000, 12, "", "HE", None, "sandwellelders"),
     # --- mental health support ---
     ("se-061", "Open Door Peer Support CIC", CIC, "10890567", "", "",
      "We are people with lived experience of mental ill health who run peer support groups, a crisis cafe and "
@@ -396,7 +396,7 @@ ENTRIES = [
      "We run men's sheds, football-based wellbeing groups and suicide prevention training in Stechford and east "
      "Birmingham, reaching men who would not go to a GP about their mental health. Our groups meet in football clubs and barbers' shops.",
      "mental health support;sport and fitness clubs", "85323000;85312300;92600000", "88990;93199", "B33 9JS",
-     110000, 5, "", "HE", 80000, "mindthegapmen"),
+     110000, 5, "", "HE", None, "mindthegapmen"),
     ("se-063", "Calm Waters Counselling Co-operative", COOP, "", "8756", "",
      "We are a co-operative of 18 accredited counsellors and psychotherapists in Edgbaston offering short-term "
      "counselling, trauma therapy and employee assistance, in eleven languages, for the NHS, universities and "
@@ -407,7 +407,7 @@ ENTRIES = [
      "We are a Walsall charity offering mental health support to young people aged 11 to 25: drop-ins, online "
      "chat, counselling and sport-based wellbeing sessions. Our youth workers and counsellors meet young people where they are: schools, parks and online.",
      "mental health support;youth", "85312300;85323000", "88990", "WS2 9BY",
-     240000, 10, "", "HE", 150000, "harbouryouth"),
+     240000, 10, "", "HE", None, "harbouryouth"),
     # --- dyslexia assessment ---
     ("se-065", "Dyslexia Assessment Co-operative Midlands", COOP, "", "8877", "",
      "We are a co-operative of nine specialist assessors and psychologists in Harborne. We carry out diagnostic "
@@ -419,7 +419,7 @@ ENTRIES = [
      "We screen and assess adults for dyslexia in Shirley and across Solihull and Birmingham, coach adult learners "
      "and jobseekers, and provide assistive technology training. Our assessors hold practising certificates and we offer evening appointments for people in work.",
      "dyslexia assessment;adult learning", "80340000;80500000", "85590", "B90 4QG",
-     70000, 4, "SpLD Assessment Practising Certificate", "", 40000, "readwritedyslexia"),
+     70000, 4, "SpLD Assessment Practising Certificate", "", None, "readwritedyslexia"),
     # --- women's support ---
     ("se-067", "Sister Space Birmingham CIC", CIC, "10901678", "", "",
      "We are a women-led organisation in Sparkbrook offering domestic abuse outreach, advocacy and support groups "
@@ -435,18 +435,18 @@ ENTRIES = [
      "We support refugee and migrant women in Lozells and Handsworth with English classes, immigration advice "
      "referrals, a peer support group and a sewing cooperative, in twelve languages. Our centre has a creche and a community kitchen.",
      "women's support;refugee support", "85312400;85320000", "88990", "B19 3QY",
-     150000, 6, "", "HE", 80000, "amaniwomens"),
+     150000, 6, "", "HE", None, "amaniwomens"),
     # --- sport and fitness clubs ---
     ("se-070", "Perry Barr Athletics and Fitness Club CIC", CIC, "11345012", "", "",
      "We are an athletics club with 500 members at Perry Park, coaching children, adults and para-athletes, and we "
      "run free community running sessions and school sport festivals. Our coaches are volunteers from the neighbourhood.",
      "sport and fitness clubs", "92600000;92620000;80000000", "93120;93199", "B42 2QB",
-     180000, 6, "", "HE", 120000, "perrybarrathletics"),
+     180000, 6, "", "HE", None, "perrybarrathletics"),
     ("se-071", "Ladywood Boxing and Fitness CIC", CIC, "10123678", "", "",
      "We run a boxing gym and fitness classes for young people and adults in Ladywood, with mentoring for young "
      "people at risk of exclusion or exploitation. Our coaches are qualified and DBS checked, and sessions are free for young people on free school meals.",
      "sport and fitness clubs;youth", "92600000;92610000", "93130;93120", "B16 9DG",
-     120000, 6, "", "SA;HE", 60000, "ladywoodboxing"),
+     120000, 6, "", "SA;HE", None, "ladywoodboxing"),
     ("se-072", "Cycle Birmingham Community Co-operative", COOP, "", "8999", "",
      "We are a co-operative running led bike rides, cycle training, a bike repair workshop and adapted bikes for "
      "disabled riders from our hub in Bordesley. We refurbish donated bikes for people who need them.",
@@ -456,12 +456,12 @@ ENTRIES = [
      "We run netball, walking netball and multi-sport sessions for girls and women in Handsworth and Perry Barr, "
      "and train local coaches. We run sessions after school and at weekends in school halls and parks, provide kit for girls who cannot afford it, and take referrals from youth workers.",
      "sport and fitness clubs", "92600000;92620000", "93120", "B21 9NE",
-     65000, 3, "", "", 40000, "handsworthnetball"),
+     65000, 3, "", "", None, "handsworthnetball"),
     ("se-074", "Swim Smethwick CIC", CIC, "11456012", "", "",
      "We teach swimming to children and adults in Smethwick and Sandwell, run women-only and family sessions, and "
      "train local people as swimming teachers and lifeguards. We hire pool time from schools and leisure centres.",
      "sport and fitness clubs;swimming", "92600000;80000000", "93199;85510", "B67 7JQ",
-     140000, 10, "", "HE", 80000, "swimsmethwick"),
+     140000, 10, "", "HE", None, "swimsmethwick"),
     # --- events management ---
     ("se-075", "Festival Makers Co-operative", COOP, "", "8145", "",
      "We are a worker co-operative of event producers, stage managers and stewards in Digbeth. We plan and run "
@@ -473,7 +473,7 @@ ENTRIES = [
      "We organise neighbourhood festivals, street parties and community celebrations with residents in Ladywood, "
      "Summerfield and Aston, and coordinate local volunteers to steward them. We know the streets, the faith groups and the community centres, and we reach residents who never hear about city-wide events.",
      "events management;volunteer coordination", "79952000;79952100;98133000", "82302;94990", "B4 6HJ",
-     130000, 5, "", "TO;SA", 80000, "brumtogether"),
+     130000, 5, "", "TO;SA", None, "brumtogether"),
     ("se-077", "Volunteer Ready Birmingham CIC", CIC, "12678901", "", "",
      "We recruit, train and coordinate volunteers for events, hospitals and community organisations, and manage "
      "volunteer programmes of up to 5,000 people with our own scheduling system. Our volunteers get training certificates and references that help them into paid work.",
@@ -484,12 +484,12 @@ ENTRIES = [
      "We run affordable shared workspace, desks and maker studios for 60 social entrepreneurs and creative "
      "businesses in Digbeth, with a programme of business support and meeting rooms for hire. Members can book workshops on bidding for contracts.",
      "shared workspace;business support", "70220000;79411100;70130000", "68209;82110", "B5 7NB",
-     260000, 5, "", "", 100000, "floodgateworkspace"),
+     260000, 5, "", "", None, "floodgateworkspace"),
     ("se-079", "Summerfield Enterprise Hub", CBS, "", "8288", "",
      "We are a community-owned enterprise hub in a refurbished factory in Winson Green offering shared workspace, a "
      "community kitchen for start-up food businesses and business advice for local residents. Local people get first call on every desk.",
      "shared workspace;business support", "70220000;79411100", "68209;82110", "B18 7DX",
-     150000, 4, "", "SA", 60000, "summerfieldhub"),
+     150000, 4, "", "SA", None, "summerfieldhub"),
     ("se-080", "Erdington Makers Space CIC", CIC, "12901567", "", "",
      "We run a makerspace with wood and metal workshops, laser cutters and co-working desks on Erdington high "
      "street, with courses for young people. Members share tools and skills, and we take commissions for small batches of signage and displays.",
@@ -506,12 +506,12 @@ ENTRIES = [
      "We train and pay people with lived experience of homelessness, mental ill health and the care system as peer "
      "researchers, and run research and service user consultations for the NHS and councils.",
      "community research;peer research", "79315000;79311000", "72200;73200", "B12 0YE",
-     120000, 6, "Cyber Essentials", "HE", 80000, "peerresearch"),
+     120000, 6, "Cyber Essentials", "HE", None, "peerresearch"),
     ("se-083", "Open Data Brum CIC", CIC, "12011987", "", "",
      "We analyse public data, map need by neighbourhood and build dashboards for charities and councils, and we "
      "run resident surveys and data training for community groups. We publish all our methods openly and train volunteers to use open data.",
      "community research;data analysis", "79311000;79315000;72316000", "72200;62090", "B3 3PN",
-     90000, 4, "Cyber Essentials", "", 60000, "opendatabrum"),
+     90000, 4, "Cyber Essentials", "", None, "opendatabrum"),
     # --- built environment services ---
     ("se-084", "Guardian Site Security CIC", CIC, "08234567", "", "",
      "We provide manned guarding, CCTV monitoring, gatehouse and traffic marshalling for construction sites and "
