@@ -54,7 +54,10 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
             raise InputFileError("file not found", path=p, fix="check the path and spelling")
     if not out:
         raise InputFileError("no notice files given", fix="name at least one file or folder")
-    return out
+    unique: dict[Path, Path] = {}
+    for f in out:  # a file named twice (or also inside a named folder) is read once
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
 
 
 def load_notices(
@@ -172,7 +175,9 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
             for rel in releases:
                 if rel.get("ocid") != ocid:
                     rel = {**rel, "ocid": ocid}
-                compiler.add(rel, where=label, file=str(path), publisher=unit.publisher)
+                state = compiler.add(rel, where=label, file=str(path), publisher=unit.publisher)
+                if state.repeated:
+                    report.counts["repeated releases"] += 1
         except Exception as exc:  # malformed beyond what the merge can take
             skip(f"release could not be merged ({type(exc).__name__}: {exc})", "check the release against OCDS")
             continue

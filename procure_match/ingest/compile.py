@@ -183,6 +183,7 @@ class OcidState:
     source_file: str | None = None
     publisher: str | None = None
     n_releases: int = 0
+    repeated: bool = False  # the release just added had an id already merged (the merge is idempotent)
     amendment_seqs: dict[int, str] = field(default_factory=dict)  # arrival number -> release id of amendments
 
 
@@ -213,6 +214,7 @@ class Compiler:
         if is_amendment:
             state.amendment_seqs[self._seq] = rid
         was_empty = not state.tree
+        state.repeated = any(known == rid for _, known in state.release_ids)
         changes: list = []
         _merge(state.tree, prune(release), stamp, "", "", changes)
         state.release_ids.append((stamp, rid))

@@ -196,3 +196,12 @@ def test_unknown_publisher_without_currency_is_unconvertible(tmp_path):
     (t,), report = load_notices([path], Settings())
     assert t.value.amount == 5000 and t.value.amount_gbp is None and "not converted" in t.value.gbp_note
     assert any("no currency" in p.problem for p in report.problems)
+
+
+def test_the_same_release_twice_is_one_notice_and_counted(tmp_path):
+    a = _write_jsonl(tmp_path / "a.jsonl", [TENDER, AMEND])
+    b = _write_jsonl(tmp_path / "b.jsonl", [TENDER])
+    tenders, report = load_notices([a, b, a, tmp_path], Settings())
+    assert len(tenders) == 1 and tenders[0].release_ids == ("r1", "r2")
+    assert report.counts["files"] == 2 and report.counts["repeated releases"] == 1
+    assert tenders[0].deadline == datetime(2025, 3, 15, 12, tzinfo=UTC)
