@@ -33,6 +33,10 @@ class EmbedderSettings:
     device: str = "cpu"
     # On-disk vector cache folder; "" = <user data folder>/procure-match/embeddings.
     cache_dir: str = ""
+    # TF-IDF backend only: word + character n-gram weights are hashed into this many columns
+    # (1,024: 4 KB per text). 0 = one exact column per n-gram (small corpora only: memory grows
+    # with the vocabulary).
+    tfidf_dimensions: int = 1024
 
     def problems(self) -> list[str]:
         out = []
@@ -40,6 +44,8 @@ class EmbedderSettings:
             out.append(f"embedder.backend must be 'sentence-transformers' or 'tfidf', not {self.backend!r}")
         if self.batch_size < 1:
             out.append("embedder.batch_size must be at least 1")
+        if self.tfidf_dimensions < 0:
+            out.append("embedder.tfidf_dimensions must be 0 (exact) or a positive number of columns")
         return out
 
 
