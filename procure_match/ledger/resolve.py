@@ -18,7 +18,8 @@ letters of a token, or the last 4 letters of a token of 6+ letters (so one typo 
 a word still leaves a shared key). Each block is scored with one ``rapidfuzz.process.cdist`` call
 (``score_cutoff``, ``workers=-1``). If the blocks together would cost more than
 ``PAIR_BUDGET`` (18%) of the every-pair comparison, the most common keys are dropped (each
-query always keeps its rarest key) until they fit.
+query always keeps its rarest key) until they fit; small problems (under ``MIN_PAIR_BUDGET``
+pairs) are never cut.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from procure_match.ledger.names import normalise_name, normalise_registration_id
 SCORER = fuzz.token_sort_ratio  # the scorer for names; a benchmark's full cdist must use the same one
 PREFIX = 4
 PAIR_BUDGET = 0.18  # blocks may cost at most this share of comparing every distinct query with every name
+MIN_PAIR_BUDGET = 20_000_000  # ...but never less than this many pairs (a fraction of a second)
 METHOD_ID = "id"
 METHOD_EXACT = "exact-normalised"
 METHOD_FUZZY = "fuzzy"
@@ -100,7 +102,7 @@ class NameIndex:
     def plan_blocks(self, norms: Sequence[str]) -> dict[str, list[int]]:
         """Block key -> query positions, within the pair budget (see module docstring)."""
         per_query = [sorted((self.df(k), k) for k in _keys(n) if k in self.postings) for n in norms]
-        budget = PAIR_BUDGET * max(1, len(norms)) * max(1, len(self.norms))
+        budget = max(MIN_PAIR_BUDGET, PAIR_BUDGET * len(norms) * len(self.norms))
         limit = None  # largest df allowed for a non-rarest key; None = no limit
         cost = sum(df for keys in per_query for df, _ in keys)
         if cost > budget:
