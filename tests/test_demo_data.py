@@ -476,6 +476,32 @@ def test_directory_ingests_with_nothing_skipped():
     assert {c for e in enterprises for c in e.consortia} == CONSORTIA
 
 
+def test_spend_files_parse_with_nothing_skipped():
+    spendfiles = pytest.importorskip("procure_match.ledger.spendfiles")
+    from procure_match.errors import IngestReport
+
+    for path, kind, header_row in ((RETURN_CSV, "return", 1), (COUNCIL_CSV, "council", 3)):
+        report = IngestReport()
+        parsed = spendfiles.parse_spend_file(path, kind, report=report)
+        assert not report.problems, (path.name, report.problems[:3])
+        assert parsed.header_row == header_row, path.name
+        assert {"supplier", "amount", "date"} <= set(parsed.columns), path.name
+    assert all(line.contract_ref for line in spendfiles.parse_spend_file(RETURN_CSV, "return").lines)
+
+
+def test_awards_register_as_ledger_contracts_worth_350_million():
+    contracts = pytest.importorskip("procure_match.ledger.contracts")
+    ingest = pytest.importorskip("procure_match.ingest")
+    from procure_match.settings import Settings
+
+    settings = Settings()
+    tenders, _ = ingest.load_notices([OCDS_DIR], settings)
+    registered = contracts.contracts_from_tenders(tenders, settings)
+    built = [c for c in registered if contracts.category_for([c.cpv], settings)[0] == "built environment"]
+    assert {c.id for c in built} == set(_award_refs())
+    assert sum(c.value for c in built) == pytest.approx(350e6)
+
+
 # ---------------------------------------------------------------------- real reference data
 
 
