@@ -246,6 +246,19 @@ def split_multi(raw: str, *, codes: bool = False) -> list[str]:
     return list(seen)
 
 
+def _scheme_id(value: str) -> str | None:
+    """A registration id written in org-id form ("GB-COH-1234567"), normalised; else None."""
+    m = re.fullmatch(r"(GB-(?:COH|MPR|CHC|SC|NIC))-(\S+)", value.strip().upper())
+    if not m:
+        return None
+    scheme, number = m.groups()
+    if scheme == SCHEME_COMPANIES_HOUSE:
+        return company_number_id(number)
+    if scheme == SCHEME_MUTUALS_REGISTER:
+        return mutuals_id(number)
+    return charity_id(number, None, scheme)
+
+
 def _letter_o_postcode(raw: str) -> str | None:
     """ "TA7 ONZ" -> "TA7 0NZ": a letter O typed where the inward code's digit belongs."""
     compact = re.sub(r"\s+", "", raw).upper()
@@ -538,7 +551,11 @@ class _Builder:
             source_file=self.file,
             source_row=row_number,
         )
-        ent.id = row.first("id") or (reg_ids[0] if reg_ids else slug_id(name, postcode))
+        file_id = row.first("id")
+        ent.id = file_id or (reg_ids[0] if reg_ids else slug_id(name, postcode))
+        scheme_id = _scheme_id(file_id)
+        if scheme_id and scheme_id not in ent.registration_ids:
+            ent.registration_ids = (*ent.registration_ids, scheme_id)  # an org-id used as the id counts too
         return ent
 
     def postcode(self, row: _Row, record: str) -> str | None:

@@ -226,3 +226,11 @@ def test_ni_company_number_without_prefix(tmp_path):
     ents, rep = load_directory(path, fixture_settings())
     assert ents[0].registration_ids == ("GB-COH-NI621437", "GB-NIC-100067")
     assert any("NI prefix" in p.problem for p in rep.problems)
+
+
+def test_org_id_in_the_id_column_is_a_registration_id(tmp_path):
+    path = tmp_path / "ids.csv"
+    path.write_text("id,name\nGB-COH-1234567,Alpha CIC\nGB-SC-SC012345,Beta Trust\nR0001,Gamma Co-op\n")
+    ents, _ = load_directory(path, Settings(), postcodes=PostcodeLookup())
+    assert [e.id for e in ents] == ["GB-COH-1234567", "GB-SC-SC012345", "R0001"]  # the file's id is kept
+    assert [e.registration_ids for e in ents] == [("GB-COH-01234567",), ("GB-SC-SC012345",), ()]
