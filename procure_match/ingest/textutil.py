@@ -152,7 +152,7 @@ class Utf8Bytes(io.RawIOBase):
 # --- cleaning ---------------------------------------------------------------------------------
 
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|p|/div|div|/li|li|/h\d|tr|/tr)\b[^>]*>", re.IGNORECASE)
-_TAGS = re.compile(r"<[^<>]{0,500}>")
+_TAGS = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")  # "< £10k and >" is text, not a tag
 _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 _MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")

@@ -90,6 +90,8 @@ def test_latin1_counts_fallback_bytes(tmp_path):
         ("pilot scheme.\u00e2\u20ac\u00af The", "pilot scheme.\u202f The".replace("\u202f ", " ")),
         ("  spaced\r\n\r\n\r\n\r\nout  ", "spaced\n\nout"),
         (None, ""),
+        ("value < £10k and > £5k", "value < £10k and > £5k"),
+        ("A<br/>B<!-- note -->", "A\nB"),
     ],
 )
 def test_clean_text(raw, want):
