@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from procure_match.cli.common import QuietOption, SettingsOption, err, friendly_errors, get_settings, out
 from procure_match.errors import IngestReport, InputFileError
@@ -47,7 +46,7 @@ def _problems(report: IngestReport, report_path: Path | None, quiet: bool) -> No
     if rows:
         err.print(f"Problems: {report.skipped} skipped, {report.repaired} repaired")
         for problem, action, n in rows[:PROBLEM_ROWS]:
-            err.print(f"  {n:>6}  {escape(problem)} -> {escape(action)}", highlight=False)
+            err.print(f"  {n:>6}  {escape(problem)} -> {escape(action)}", highlight=False, soft_wrap=True)
         if len(rows) > PROBLEM_ROWS:
             err.print(f"  ... and {len(rows) - PROBLEM_ROWS} more kinds (see --report FILE)")
 
@@ -77,6 +76,7 @@ def contracts_cmd(
         f"{len(found)} contract(s) read: {tally['new']} new, {tally['modified']} modified (new version), "
         f"{tally['unchanged']} unchanged, {tally['target overrides']} target override(s)",
         highlight=False,
+        soft_wrap=True,
     )
     _problems(rep, report, quiet)
 
@@ -159,18 +159,27 @@ def import_cmd(
                     + ", ".join(f"{f}='{escape(h)}'" for f, h in parsed.columns.items())
                     + f"; {escape(parsed.buyer_note)}",
                     highlight=False,
+                    soft_wrap=True,
                 )
-            progress = None if quiet else (lambda msg: err.print(escape(msg), highlight=False))
+            progress = None if quiet else (lambda msg: err.print(escape(msg), highlight=False, soft_wrap=True))
             outcome = led.import_spend(parsed, kind, resolver=resolver, report=rep, progress=progress, source=source)
-            out.print(escape(outcome.summary()), highlight=False)
+            out.print(escape(outcome.summary()), highlight=False, soft_wrap=True)
             if outcome.resolutions and not quiet:
                 err.print(
                     "  suppliers resolved: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.resolutions.items()))
                 )
             for row, supplier, old, new in outcome.changed[:10]:
-                out.print(f"  changed row {row} {escape(supplier)}: £{old:,.2f} -> £{new:,.2f}", highlight=False)
+                out.print(
+                    f"  changed row {row} {escape(supplier)}: £{old:,.2f} -> £{new:,.2f}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
             for row, supplier, amount in outcome.removed[:10]:
-                out.print(f"  removed row {row} {escape(supplier)}: £{amount:,.2f} (reversed)", highlight=False)
+                out.print(
+                    f"  removed row {row} {escape(supplier)}: £{amount:,.2f} (reversed)",
+                    highlight=False,
+                    soft_wrap=True,
+                )
     _problems(rep, report, quiet)
 
 
@@ -189,7 +198,9 @@ def set_target_cmd(
     s = get_settings(settings)
     with _open(s, ledger) as led:
         led.set_target(contract_id, pct)
-    out.print(f"Target for {escape(contract_id)} set to {pct:g}% of its current value.", highlight=False)
+    out.print(
+        f"Target for {escape(contract_id)} set to {pct:g}% of its current value.", highlight=False, soft_wrap=True
+    )
 
 
 REVIEW_COLUMNS = (
@@ -228,7 +239,7 @@ def review_cmd(
             w.writerows(rows)
     except OSError as exc:
         raise InputFileError(f"cannot write ({exc.strerror})", path=out_file, fix="choose a writable --out") from None
-    out.print(f"{len(rows)} supplier(s) to review written to {escape(str(out_file))}", highlight=False)
+    out.print(f"{len(rows)} supplier(s) to review written to {escape(str(out_file))}", highlight=False, soft_wrap=True)
 
 
 @app.command("confirm")
@@ -258,9 +269,10 @@ def confirm_cmd(
     out.print(
         f"{tally['accepted']} accepted, {tally['rejected']} rejected, {tally['left for later']} left for later",
         highlight=False,
+        soft_wrap=True,
     )
     for p in problems:
-        err.print(escape(p), highlight=False)
+        err.print(escape(p), highlight=False, soft_wrap=True)
 
 
 @app.command("check")
@@ -277,9 +289,9 @@ def check_cmd(ledger: LedgerOption = None, settings: SettingsOption = None) -> N
         n = led.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
     if breaches:
         for b in breaches:
-            out.print(f"BREACH [{b.invariant}] {escape(b.detail)}", highlight=False)
+            out.print(f"BREACH [{b.invariant}] {escape(b.detail)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-    out.print(f"ledger OK: {n} entries, all invariants hold", highlight=False)
+    out.print(f"ledger OK: {n} entries, all invariants hold", highlight=False, soft_wrap=True)
 
 
 def _as_of(value: str | None) -> date:
@@ -311,9 +323,9 @@ def report_cmd(
     with _open(s, ledger) as led:
         progress = compute_progress(led.contracts(), led.entries(live_only=True), led.enterprises(), s, when)
         files = write_report(progress, out_dir, s, ledger_path=str(led.path), n_imports=len(led.imports()))
-    out.print(escape(progress.headline), highlight=False)
+    out.print(escape(progress.headline), highlight=False, soft_wrap=True)
     for f in files:
-        err.print(f"wrote {escape(str(f))}", highlight=False)
+        err.print(f"wrote {escape(str(f))}", highlight=False, soft_wrap=True)
 
 
 @app.command("trace")
@@ -341,34 +353,36 @@ def trace_cmd(
     versions = contract["versions"]
     value = versions[-1]["value"] if versions else None
     pct, source = target_of(contract, s)
-    out.print(f"Contract {escape(contract_id)}: {escape(contract.get('title') or '')}", highlight=False)
-    out.print(f"Target: {escape(explain_target(contract, pct, source, value))}", highlight=False)
-    table = Table(show_lines=False)
-    for col in ("entry", "file", "row", "sha256", "supplier", "resolution", "score", "amount", "state"):
-        table.add_column(col, justify="right" if col in ("amount", "score", "entry") else "left")
+    out.print(f"Contract {escape(contract_id)}: {escape(contract.get('title') or '')}", highlight=False, soft_wrap=True)
+    out.print(f"Target: {escape(explain_target(contract, pct, source, value))}", highlight=False, soft_wrap=True)
+    out.print("entry\tfile\trow\tsha256\tsupplier\tresolution\tscore\tamount\tstate", highlight=False, soft_wrap=True)
     total = 0.0
     for e in entries:
         counted = e["live"] and is_se(e)
         if e["kind"] == "reversal":
-            state = f"reversal of {e['reverses']}"
+            state = f"reversal of entry {e['reverses']}"
         else:
             state = "live" if e["live"] else "reversed"
         if counted:
             total += e["amount"]
             state += ", counted"
-        table.add_row(
-            str(e["id"]),
-            escape(Path(e["file"]).name),
-            escape(e["row"]),
+        score = f"{e['score']:.1f}" if e["score"] is not None else ""
+        resolution = f"{e['resolution_status'] or 'unresolved'} ({e['method'] or '-'})"
+        fields = (
+            e["id"],
+            Path(e["file"]).name,
+            e["row"],
             e["sha256"][:12],
-            escape(e["supplier"]),
-            escape(f"{e['resolution_status'] or 'unresolved'} ({e['method'] or '-'})"),
-            f"{e['score']:.1f}" if e["score"] is not None else "",
+            e["supplier"],
+            resolution,
+            score,
             f"£{e['amount']:,.2f}",
             state,
         )
-    out.print(table, width=max(out.width, 180))
-    out.print(f"Social-enterprise spend (sum of live, accepted entries): £{total:,.2f}", highlight=False)
+        out.print(escape("\t".join(str(f) for f in fields)), highlight=False, soft_wrap=True)
+    out.print(
+        f"Social-enterprise spend (sum of live, accepted entries): £{total:,.2f}", highlight=False, soft_wrap=True
+    )
 
 
 def register(root: typer.Typer) -> None:
