@@ -49,11 +49,14 @@ def directory_texts(folder: Path, n: int) -> tuple[list[str], str]:
     with (folder / "directory.csv").open(encoding="utf-8", newline="") as fh:
         rows = [row for _, row in zip(range(n), csv.DictReader(fh), strict=False)]
     try:
-        from procure_match.texts import enterprise_text
-
         from procure_match.domain import Enterprise
+        from procure_match.texts import enterprise_text
     except ImportError:
         return [f"{r['name']}. {r['description']}" for r in rows], "name. description"
+    from procure_match.reference.cpv import default_vocabulary
+    from procure_match.reference.sic import default_sic_vocabulary
+
+    cpv, sic = default_vocabulary(), default_sic_vocabulary()
     out = []
     for r in rows:
         ent = Enterprise(
@@ -64,22 +67,37 @@ def directory_texts(folder: Path, n: int) -> tuple[list[str], str]:
             cpv_codes=tuple(x for x in r["cpv_codes"].split(";") if x),
             sic_codes=tuple(x for x in r["sic_codes"].split(";") if x),
         )
-        try:
-            out.append(enterprise_text(ent, None, None))
-        except TypeError:
-            out.append(enterprise_text(ent))
+        out.append(enterprise_text(ent, cpv, sic))
     return out, "procure_match.texts.enterprise_text"
 
 
 def notice_texts(folder: Path, n: int) -> tuple[list[str], str]:
-    texts = []
+    raw = []
     with (folder / "notices.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
-            if len(texts) >= n:
+            if len(raw) >= n:
                 break
-            tender = json.loads(line)["releases"][0]["tender"]
-            texts.append(f"{tender['title']}. {tender['description']}")
-    return texts, "title. description"
+            raw.append(json.loads(line)["releases"][0]["tender"])
+    try:
+        from procure_match.domain import Tender
+        from procure_match.reference.cpv import default_vocabulary
+        from procure_match.texts import tender_text
+    except ImportError:
+        return [f"{t['title']}. {t['description']}" for t in raw], "title. description"
+    cpv = default_vocabulary()
+    texts = [
+        tender_text(
+            Tender(
+                tender_id=t["id"],
+                title=t["title"],
+                description=t["description"],
+                cpv_codes=(t["classification"]["id"],),
+            ),
+            cpv,
+        )
+        for t in raw
+    ]
+    return texts, "procure_match.texts.tender_text (title, description, main CPV)"
 
 
 def bench_pair(pm_embedder, bare_model, texts: list[str], batch_size: int, repeats: int) -> dict:

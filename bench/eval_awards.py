@@ -411,18 +411,17 @@ def make_pm_embedder(backend: str):
 def notice_text_builder() -> tuple[Callable[[Notice], str], str]:
     """procure-match's tender text builder when it exists, else title + description."""
     try:
-        from procure_match.texts import tender_text
-
         from procure_match.domain import Tender
+        from procure_match.texts import tender_text
     except ImportError:
         return (lambda n: n.text), "title. description (procure_match.texts not available)"
 
+    from procure_match.reference.cpv import default_vocabulary
+
+    cpv = default_vocabulary()
+
     def build(n: Notice) -> str:
-        tender = Tender(tender_id=n.key, title=n.title, description=n.description, buyer_name=n.buyer)
-        try:
-            return tender_text(tender, None)
-        except TypeError:
-            return tender_text(tender)
+        return tender_text(Tender(tender_id=n.key, title=n.title, description=n.description, buyer_name=n.buyer), cpv)
 
     return build, "procure_match.texts.tender_text"
 
@@ -430,18 +429,17 @@ def notice_text_builder() -> tuple[Callable[[Notice], str], str]:
 def name_text_builder() -> tuple[Callable[[str], str], str]:
     """procure-match's enterprise text builder on a name-only enterprise, else the bare name."""
     try:
-        from procure_match.texts import enterprise_text
-
         from procure_match.domain import Enterprise
+        from procure_match.texts import enterprise_text
     except ImportError:
         return (lambda name: name), "supplier name (procure_match.texts not available)"
 
+    from procure_match.reference.cpv import default_vocabulary
+
+    cpv = default_vocabulary()
+
     def build(name: str) -> str:
-        ent = Enterprise(id=name, name=name)
-        try:
-            return enterprise_text(ent, None, None)
-        except TypeError:
-            return enterprise_text(ent)
+        return enterprise_text(Enterprise(id=name, name=name), cpv)
 
     return build, "procure_match.texts.enterprise_text (name only)"
 
