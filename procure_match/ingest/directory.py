@@ -773,6 +773,10 @@ def load_directory(
     p = Path(path)
     report = report if report is not None else IngestReport()
     table = read_table(p, settings)
+    if "format=json" in table.notes and len(table.rows) == 1:  # an empty JSON list: nothing to read
+        report.files.append(str(p))
+        report.counts["directory:enterprises"] += 0
+        return [], report
     header_idx, cmap = _find_header(table, settings, p)
     report.files.append(str(p))
     for note in table.notes:

@@ -234,3 +234,10 @@ def test_org_id_in_the_id_column_is_a_registration_id(tmp_path):
     ents, _ = load_directory(path, Settings(), postcodes=PostcodeLookup())
     assert [e.id for e in ents] == ["GB-COH-1234567", "GB-SC-SC012345", "R0001"]  # the file's id is kept
     assert [e.registration_ids for e in ents] == [("GB-COH-01234567",), ("GB-SC-SC012345",), ()]
+
+
+def test_empty_json_list_is_not_an_error(tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text('{"enterprises": []}')
+    ents, rep = load_directory(path, Settings(), postcodes=PostcodeLookup())
+    assert ents == [] and rep.records_read == 0 and rep.files == [str(path)]
