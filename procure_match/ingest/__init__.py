@@ -193,6 +193,9 @@ def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: 
             report.counts["rows"] += 1
             notice = (row.get("Notice Identifier") or "").strip()
             label = f"row {number} ({notice})" if notice else f"row {number}"
+            if cf_csv.BROKEN in row:
+                report.problem(path, label, None, row[cf_csv.BROKEN], "skipped record", cf_csv.CSV_FIX, skipped=True)
+                continue
             problems: list[tuple] = []
 
             def note(field, problem, action, fix, _problems=problems):

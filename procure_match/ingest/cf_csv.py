@@ -120,27 +120,37 @@ def check_header(header: list[str] | None, path: Path) -> None:
         )
 
 
+BROKEN = "__broken__"  # key of the row dict yielded when the CSV breaks off part-way
+FIELD_LIMIT = 16 * 1024 * 1024  # long descriptions are fine; the csv module's default is 128 KB
+
+
 def iter_rows(text: TextIO, path: Path) -> Iterator[tuple[int, dict[str, str], int, int]]:
-    """(row number counting the header as row 1, row dict, fields in the row, fields in the header) per data row."""
+    """(row number counting the header as row 1, row dict, fields in the row, fields in the header) per data row.
+
+    A CSV that breaks off after the header yields one last row ``{BROKEN: reason}`` (the rest of the file),
+    so rows already read are kept; a CSV unreadable from the start raises InputFileError.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     reader = csv.reader(text)
     try:
         header = next(reader, None)
-        check_header(header, path)
-        assert header is not None
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        number = 1
+    except csv.Error as exc:
+        raise InputFileError(f"CSV header cannot be parsed ({exc})", path=path, fix=CSV_FIX) from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"text encoding could not be read ({exc.reason})", path=path, fix="save as UTF-8") from exc
+    check_header(header, path)
+    assert header is not None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    number = 1
+    try:
         for row in reader:
             number += 1
             if not any(cell.strip() for cell in row):
                 continue
             values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header)}
             yield number, values, len(row), len(header)
-    except csv.Error as exc:
-        raise InputFileError(
-            f"CSV cannot be parsed near line {reader.line_num} ({exc})", path=path, fix=CSV_FIX
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"text encoding could not be read ({exc.reason})", path=path, fix="save as UTF-8") from exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        yield number, {BROKEN: f"CSV breaks off near line {reader.line_num} ({exc}); the rest of the file"}, 0, 0
 
 
 def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gbp: dict, note: Note) -> Tender | None:

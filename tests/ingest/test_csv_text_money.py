@@ -167,3 +167,25 @@ def test_folder_reads_every_notice_file_sorted(fixtures, tmp_path):
     (tmp_path / "notes.txt").write_text("not a notice")
     with pytest.raises(InputFileError, match=r"no \.json"):
         load_notices([tmp_path], Settings())
+
+
+def test_csv_breaking_off_keeps_the_rows_before(fixtures, tmp_path, monkeypatch):
+    import csv
+
+    from procure_match.ingest import cf_csv
+
+    good = (fixtures / "notices" / "cf_export_cr.csv").read_bytes().replace(b"\r", b"\n")
+    path = tmp_path / "broken.csv"
+    path.write_bytes(good + b'"LONG-1",,,,,"' + b"x" * 5000 + b'"\n' + b"more\n")
+    old = csv.field_size_limit(1000)
+    monkeypatch.setattr(cf_csv, "FIELD_LIMIT", 1000)
+    try:
+        tenders, report = load_notices([path], Settings())
+    finally:
+        csv.field_size_limit(old)
+    assert [t.tender_id for t in tenders] == ["cf-WOLV003-DN0003-3"]
+    assert report.skipped == 1 and "breaks off" in report.problems[-1].problem
+    assert report.records_read == 2 == report.records_kept + report.skipped
+    monkeypatch.undo()
+    tenders, _ = load_notices([path], Settings())  # the default limit reads a long description
+    assert len(tenders) == 3
