@@ -81,7 +81,7 @@ class Team:
         return next(m for m in self.member_details if m.enterprise_id == enterprise_id)
 
 
-def _instance(contenders: list[Contender], requirements: list[Requirement], settings: Settings) -> Instance:
+def team_instance(contenders: list[Contender], requirements: list[Requirement], settings: Settings) -> Instance:
     cfg = settings.consortium
     capacity = next(r for r in requirements if r.kind == "capacity")
     shared = frozenset(
@@ -204,7 +204,7 @@ def teams_for_tender(
     reqs = requirements_for(tender, settings, cpv)
     contenders = assess(tender, reqs, candidates, enterprises, settings)
     pool = [c for c in contenders if c.admissible]
-    instance = _instance(pool, reqs, settings)
+    instance = team_instance(pool, reqs, settings)
     solutions = best_teams(instance, settings.consortium.alternatives) if pool else []
     if not solutions:
         codes = tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ())

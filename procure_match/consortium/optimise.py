@@ -164,6 +164,9 @@ def best_teams(inst: Instance, alternatives: int = 1) -> list[Solution]:
     suffix_cover = np.zeros((n + 1, n_req), dtype=bool)
     for p in range(n - 1, -1, -1):
         suffix_cover[p] = suffix_cover[p + 1] | covers[p]
+    suffix_best = np.zeros((n + 1, n_req))  # best fit per requirement among positions >= p
+    for p in range(n - 1, -1, -1):
+        suffix_best[p] = np.maximum(suffix_best[p + 1], gain_fits[p])
     suffix_top_turnover = np.zeros((n + 1, k_max + 1))
     for p in range(n):
         top = np.sort(turn[p:])[::-1][:k_max]
@@ -190,18 +193,50 @@ def best_teams(inst: Instance, alternatives: int = 1) -> list[Solution]:
         # (b) capacity: the best remaining turnovers must be able to close the gap
         if need is not None and turnover + suffix_top_turnover[start, room] < need - _EPS:
             return
-        # (c) bound on any extension by 1..room members from positions >= start
-        gains = np.maximum(gain_fits[start:] - cur, 0.0).sum(axis=1) - penalty
+        # (c) bounds on any extension by 1..room members from positions >= start; the smaller one counts.
+        # Bound A: the best room single-member gains added up (fit gains are submodular).
+        fit_gain = np.maximum(gain_fits[start:] - cur, 0.0).sum(axis=1)
+        bonus_gain = np.zeros(n - start)
         if bonus_w:
             with_team = adj[start:][:, team].sum(axis=1) if team else 0
-            among_rest = np.minimum(room - 1, suffix_degree[start:, start])
-            gains = gains + bonus_w * (with_team + among_rest)
+            bonus_gain = bonus_w * (with_team + np.minimum(room - 1, suffix_degree[start:, start]))
+        if need is None or turnover >= need:
+            # Capacity is met, so a newcomer strictly worse than the team on every requirement could only
+            # be idle padding, now and in every extension (the team's fits only grow): leave it out.
+            useless = (fits[start:] < cur).all(axis=1)
+            bonus_gain = np.where(useless, 0.0, bonus_gain)
+        else:
+            useless = np.zeros(n - start, dtype=bool)
+        gains = np.where(useless, -np.inf, fit_gain - penalty + bonus_gain)
         value_now = float(cur.sum()) - penalty * len(team) + bonus_w * pairs
         top = np.sort(gains)[::-1][:room]
-        if value_now + top[0] + float(np.maximum(top[1:], 0.0).sum()) < best.threshold() - _EPS:
+        bound_a = value_now + top[0] + float(np.maximum(top[1:], 0.0).sum())
+        # Bound B: every requirement at the best fit still available, at least one more member's penalty.
+        bonus_room = float(np.sort(bonus_gain)[::-1][:room].sum())
+        bound_b = float(np.maximum(cur, suffix_best[start]).sum()) - penalty * (len(team) + 1) + bonus_w * pairs
+        if min(bound_a, bound_b + bonus_room) < best.threshold() - _EPS:
             return
-        # child p and its extensions: p's own gain plus the best room - 1 other positive gains
-        child_bounds = value_now + gains + float(np.maximum(top[: room - 1], 0.0).sum())
+        # Child p and its extensions: bound A with p's own gain, bound B with p's fits counted.
+        child_a = value_now + gains + float(np.maximum(top[: room - 1], 0.0).sum())
+        child_b = (
+            np.maximum(np.maximum(cur, gain_fits[start:]), suffix_best[start + 1 : n + 1]).sum(axis=1)
+            - penalty * (len(team) + 1)
+            + bonus_w * pairs
+            + bonus_room
+        )
+        child_bounds = np.where(useless, -np.inf, np.minimum(child_a, child_b))
+        if room == 1:  # the children are leaves: value them exactly here instead of recursing
+            ok = (covered | covers[start:]).all(axis=1)
+            if need is not None:
+                ok &= turnover + turn[start:] >= need - _EPS
+            ok &= ~useless
+            leaf_values = value_now + fit_gain - penalty + (bonus_w * with_team if bonus_w and team else 0.0)
+            for p in np.flatnonzero(ok) + start:
+                if leaf_values[p - start] >= best.threshold() - _EPS:
+                    sol = evaluate(inst, [orig[q] for q in (*team, p)])
+                    if sol is not None and sol.value >= best.threshold() - _EPS:
+                        best.offer(sol)
+            return
         for p in range(start, n):
             if child_bounds[p - start] < best.threshold() - _EPS:
                 continue
