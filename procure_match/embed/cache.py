@@ -115,13 +115,20 @@ def decode_shard(data: bytes, model_id: str) -> Shard:
     return Shard(keys=bytes(view[keys_at:vectors_at]), vectors=vectors)
 
 
+def _shard_names(folder: Path) -> list[str]:
+    """Complete shards in a model folder, oldest first (temporary files start with a dot)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(SHARD_SUFFIX) and not p.name.startswith("."))
+
+
 def _new_shard_name(tag: str = "") -> str:
     """Unique across processes and time, and sorting oldest first."""
     return f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{tag}{SHARD_SUFFIX}"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
+    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}.part")  # never matches *.pmv
     try:
         with tmp.open("wb") as handle:
             handle.write(data)
@@ -181,7 +188,7 @@ class VectorCache:
         state = self._state.setdefault(model_id, _ModelState())
         folder = self.model_dir(model_id)
         problems: list[str] = []
-        names = sorted(p.name for p in folder.glob(f"*{SHARD_SUFFIX}")) if folder.is_dir() else []
+        names = _shard_names(folder)
         for name in names:
             if name in state.shards:
                 continue
@@ -236,7 +243,7 @@ class VectorCache:
             _write_atomically(about, json.dumps(info, indent=2).encode())
         path = folder / _new_shard_name()
         _write_atomically(path, encode_shard(model_id, b"".join(keys), vectors))
-        if sum(1 for _ in folder.glob(f"*{SHARD_SUFFIX}")) > MAX_SHARDS:
+        if len(_shard_names(folder)) > MAX_SHARDS:
             self.compact(model_id)
         return path
 
@@ -356,7 +363,9 @@ def embed_with_cache(
             fix="delete that cache folder; the model changed without changing its id",
         )
     vectors = np.empty((len(unique), dimension), dtype=np.float32)
-    vectors[found] = cached
-    vectors[missing] = fresh
+    if stats.cache_hits:
+        vectors[found] = cached
+    if len(missing):
+        vectors[missing] = fresh
     stats.seconds = time.perf_counter() - started
     return vectors[inverse], stats
