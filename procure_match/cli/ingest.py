@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.progress import Progress, TextColumn
 from rich.table import Table
 
 from procure_match.cli.common import (
@@ -18,6 +19,7 @@ from procure_match.cli.common import (
     err,
     friendly_errors,
     get_settings,
+    progress_enabled,
 )
 from procure_match.errors import IngestReport, InputFileError
 
@@ -84,7 +86,17 @@ def notices(
     from procure_match.ingest import load_notices, tender_to_dict
 
     cfg = get_settings(settings)
-    tenders, ingest_report = load_notices(paths, cfg)
+    if progress_enabled(quiet):
+        with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[name]}"), console=err) as bar:
+            task = bar.add_task("Reading notices", total=None, name="")
+
+            def on_file(path: Path, index: int, total: int) -> None:
+                bar.update(task, total=total, completed=index, name=path.name)
+
+            tenders, ingest_report = load_notices(paths, cfg, on_file=on_file)
+            bar.update(task, completed=bar.tasks[0].total or 0)
+    else:
+        tenders, ingest_report = load_notices(paths, cfg)
     if as_json:
         typer.echo(json.dumps([tender_to_dict(t) for t in tenders], indent=2, ensure_ascii=False))
     if not quiet:

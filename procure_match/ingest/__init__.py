@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -61,16 +61,27 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def load_notices(
-    paths: Sequence[str | Path], settings: Settings, report: IngestReport | None = None
+    paths: Sequence[str | Path],
+    settings: Settings,
+    report: IngestReport | None = None,
+    *,
+    on_file: Callable[[Path, int, int], None] | None = None,
 ) -> tuple[list[Tender], IngestReport]:
-    """Read every notice in ``paths`` (files or folders); return merged Tenders and the report."""
+    """Read every notice in ``paths`` (files or folders); return merged Tenders and the report.
+
+    ``on_file(path, index, total)`` is called before each file is read (for a progress display).
+    """
     report = report if report is not None else IngestReport()
-    tenders = list(iter_notices(paths, settings, report))
+    tenders = list(iter_notices(paths, settings, report, on_file=on_file))
     return tenders, report
 
 
 def iter_notices(
-    paths: Sequence[str | Path], settings: Settings, report: IngestReport | None = None
+    paths: Sequence[str | Path],
+    settings: Settings,
+    report: IngestReport | None = None,
+    *,
+    on_file: Callable[[Path, int, int], None] | None = None,
 ) -> Iterator[Tender]:
     """Streaming variant of ``load_notices``: reads files one record at a time and yields merged Tenders.
 
@@ -84,7 +95,9 @@ def iter_notices(
     contributions: Counter[str] = Counter()  # input records merged into each OCID
     csv_tenders: dict[str, tuple[Tender, str]] = {}  # tender_id -> (tender, "file row n")
 
-    for path in files:
+    for index, path in enumerate(files):
+        if on_file is not None:
+            on_file(path, index, len(files))
         report.files.append(str(path))
         report.counts["files"] += 1
         kind = detect.sniff_format(path)

@@ -189,3 +189,10 @@ def test_csv_breaking_off_keeps_the_rows_before(fixtures, tmp_path, monkeypatch)
     monkeypatch.undo()
     tenders, _ = load_notices([path], Settings())  # the default limit reads a long description
     assert len(tenders) == 3
+
+
+def test_on_file_reports_progress(fixtures):
+    seen = []
+    load_notices([fixtures / "notices"], Settings(), on_file=lambda p, i, n: seen.append((p.name, i, n)))
+    assert [i for _, i, _ in seen] == list(range(11)) and {n for *_, n in seen} == {11}
+    assert seen[0][0] == "array_of_packages.json"
