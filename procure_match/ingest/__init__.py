@@ -139,7 +139,7 @@ def iter_notices(
                 )
             continue
         for field, problem, action, fix in problems:
-            report.problem(tender.source_file or "", state.ocid, field, problem, action, fix)
+            report.problem(tender.source_file or "", compiler.label(state), field, problem, action, fix)
         report.records_kept += n_records
         _count(report, tender)
         yield tender
@@ -188,7 +188,7 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
             for rel in releases:
                 if rel.get("ocid") != ocid:
                     rel = {**rel, "ocid": ocid}
-                state = compiler.add(rel, where=label, file=str(path), publisher=unit.publisher)
+                state = compiler.add(rel, where=unit.where, file=str(path), publisher=unit.publisher)
                 if state.repeated:
                     report.counts["repeated releases"] += 1
         except Exception as exc:  # malformed beyond what the merge can take

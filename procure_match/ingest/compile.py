@@ -181,6 +181,7 @@ class OcidState:
     first_date: datetime | None = None
     latest_stamp: tuple = (_EPOCH, -1)
     source_file: str | None = None
+    latest_where: str = ""  # "line 12", "release 3" of the latest release
     publisher: str | None = None
     n_releases: int = 0
     repeated: bool = False  # the release just added had an id already merged (the merge is idempotent)
@@ -224,6 +225,7 @@ class Compiler:
         if stamp >= state.latest_stamp:
             state.latest_stamp = stamp
             state.source_file = file
+            state.latest_where = where
         if publisher and not state.publisher:
             state.publisher = publisher
         if is_amendment:
@@ -261,6 +263,12 @@ class Compiler:
                 ]
                 fields_changed = changed_field_names(props)
             _note_amendment(state, str(rid), parse_datetime(obj.get("date")), description, fields_changed)
+
+    def label(self, state: OcidState) -> str:
+        """How a problem found in the merged notice names its record."""
+        if state.n_releases == 1:
+            return f"{state.latest_where} ({state.ocid})" if state.latest_where else state.ocid
+        return f"{state.ocid} ({state.n_releases} releases merged; latest at {state.latest_where})"
 
     def compiled(self) -> list[tuple[dict, OcidState]]:
         """(compiled release, state) per OCID, in the order OCIDs were first seen."""
