@@ -226,8 +226,9 @@ def _pick_range(raw: str, lo: float, hi: float, mode: str) -> AmountParse:
 
 def split_multi(raw: str, *, codes: bool = False) -> list[str]:
     """Split a multi-value cell on ';' or '|'; on ',' too for codes, or for text whose pieces are all
-    capitalised ("CHAS, Constructionline"), so "Food service, Accommodation" splits but
-    "Membership associations, social clubs and trade unions" does not."""
+    capitalised and which is not a phrase ending "... and X": "CHAS, Constructionline" splits, but
+    "Membership associations, social clubs and trade unions" and "Food service, Accommodation and
+    Pubs" (one Co-operatives UK sector each) stay whole."""
     text = raw.strip()
     if not text:
         return []
@@ -237,7 +238,9 @@ def split_multi(raw: str, *, codes: bool = False) -> list[str]:
         pieces = re.split(r"[\s,]+", text)
     else:
         candidate = [p.strip() for p in text.split(",")]
-        pieces = candidate if all(p[:1].isupper() or p[:1].isdigit() for p in candidate if p) else [text]
+        capitalised = all(p[:1].isupper() or p[:1].isdigit() for p in candidate if p)
+        phrase = re.search(r"\s(and|&)\s", candidate[-1]) is not None
+        pieces = candidate if capitalised and not phrase else [text]
     seen: dict[str, None] = {}
     for p in pieces:
         p = p.strip()

@@ -126,6 +126,8 @@ def test_split_multi():
     assert split_multi("Membership associations, social clubs and trade unions") == [
         "Membership associations, social clubs and trade unions"
     ]
+    assert split_multi("Food service, Accommodation and Pubs") == ["Food service, Accommodation and Pubs"]
+    assert split_multi("Digital, Media and Communication") == ["Digital, Media and Communication"]
     assert split_multi("45000000-7, 45453000 50700000", codes=True) == ["45000000-7", "45453000", "50700000"]
     assert split_multi("  ") == []
 
