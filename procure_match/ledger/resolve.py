@@ -4,7 +4,9 @@ Order of evidence, strongest first:
 
 1. a registration id (Companies House / Mutuals Register, padding normalised) found in the
    directory -> method ``id``, score 100, accepted;
-2. the normalised name equals a normalised directory name -> ``exact-normalised``, score 100;
+2. the normalised name equals a normalised directory name -> ``exact-normalised``, score 100
+   (a one-word normalised name must also agree with its legal form kept, e.g. "Software Limited"
+   vs "Software Co-operative Limited", else it is queued for review);
 3. rapidfuzz similarity of normalised names -> ``fuzzy`` with its score: at or above
    ``ledger.accept_threshold`` accepted, at or above ``ledger.review_threshold`` queued for a
    person, below that "not a social enterprise" (``none``).
@@ -47,7 +49,7 @@ STATUS_ACCEPTED = "accepted"
 STATUS_REVIEW = "review"
 STATUS_NONE = "none"
 STATUS_REDACTED = "redacted"
-_REDACTED = re.compile(r"redact|withheld|personal (information|data)|data protection", re.IGNORECASE)
+_REDACTED = re.compile(r"\bredacted\b|\bwithheld\b|personal (information|data)|data protection", re.IGNORECASE)
 
 
 def is_redacted(name: str | None) -> bool:
@@ -170,7 +172,30 @@ def resolve_names(queries: Sequence[str], directory_names: Sequence[str] | NameI
                 status = STATUS_ACCEPTED if s >= accept else STATUS_REVIEW
                 results[norm] = NameMatch(int(index.first_index[p]), round(float(s), 2), METHOD_FUZZY, status)
     none = NameMatch(None, 0.0, METHOD_NONE, STATUS_NONE)
-    return [results.get(n, none) for n in norm_of]
+    out = []
+    for query, norm in zip(queries, norm_of, strict=True):
+        match = results.get(norm, none)
+        if match.method == METHOD_EXACT and " " not in norm and match.index is not None:
+            match = _check_one_word(query, index.names[match.index], match, review)
+        out.append(match)
+    return out
+
+
+def _light(name: str) -> str:
+    """Only case, punctuation, "&"/and, "The" and Ltd/Limited/plc/LLP removed: legal forms that tell
+    organisations apart (Co-operative, Society, CIC, & Co) are kept."""
+    text = re.sub(r"[^\w\s]", " ", str(name).lower().replace("&", " and "))
+    return " ".join(t for t in text.split() if t not in {"the", "ltd", "limited", "plc", "llp", "uk"})
+
+
+def _check_one_word(query: str, directory_name: str, match: NameMatch, review: float) -> NameMatch:
+    """A one-word normalised name ("software", "martin") matches too easily once legal words are
+    stripped: accept it only if the names also agree with their legal forms kept, else ask a person."""
+    a, b = _light(query), _light(directory_name)
+    if a == b:
+        return match
+    score = max(review, round(float(SCORER(a, b)), 2))
+    return NameMatch(match.index, min(score, 99.0), METHOD_EXACT, STATUS_REVIEW)
 
 
 def resolve_names_full(queries: Sequence[str], directory_names: Sequence[str], settings) -> list[NameMatch]:
@@ -180,9 +205,12 @@ def resolve_names_full(queries: Sequence[str], directory_names: Sequence[str], s
     norms = [normalise_name(q) for q in queries]
     out = []
     scores = process.cdist(norms, index.norms, scorer=SCORER, score_cutoff=review, workers=-1, dtype=np.float32)
-    for norm, row in zip(norms, scores, strict=True):
+    for query, norm, row in zip(queries, norms, scores, strict=True):
         if norm in index.exact:
-            out.append(NameMatch(index.exact[norm], 100.0, METHOD_EXACT, STATUS_ACCEPTED))
+            match = NameMatch(index.exact[norm], 100.0, METHOD_EXACT, STATUS_ACCEPTED)
+            if " " not in norm:
+                match = _check_one_word(query, index.names[match.index], match, review)
+            out.append(match)
             continue
         p = int(row.argmax()) if len(row) else -1
         s = float(row[p]) if p >= 0 else 0.0
