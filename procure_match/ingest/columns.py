@@ -2,11 +2,12 @@
 
 A field is found, in order, by the user's mapping (``directory.columns``), by an exact match of
 the normalised header against a synonym table ("Post Code" -> postcode), by rapidfuzz similarity
-for misspelt headers ("Organisaton Name"), and by containment of a multi-word synonym
-("Registered Postcode" holds "postcode"... only via its own synonym; "Legal Form Subcategory 1"
-holds "legal form"). Each header serves one field. A field may have several columns in rank
-order: the first non-empty one is used per row (e.g. Co-operatives UK's empty "Latitude" then
-"Geo Container Latitude"); for ``description`` all matched columns are joined.
+for misspelt headers ("Organisaton Name": same number of words, each word alike), and by
+containment of a multi-word synonym ("Legal Form Subcategory 1" holds "legal form"; single words
+never count this way, so "Country ID" is not an id). Each header serves one field. A field may
+have several columns in rank order: the first non-empty one is used per row (e.g. Co-operatives
+UK's empty "Latitude" then "Geo Container Latitude"); for ``description`` all matched columns are
+joined.
 """
 
 from __future__ import annotations

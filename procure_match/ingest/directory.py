@@ -747,6 +747,15 @@ class _Builder:
                         "check the postcode, or set ingest.postcode_file to a newer ONS postcode directory",
                     )
                 return
+            if len(self.lookup()) == 0 and len(self.lookup().districts) == 0:
+                self.repaired(
+                    f"{record} (postcode {ent.postcode})",
+                    "postcode",
+                    "no postcode data to look the postcode up in",
+                    "location unknown",
+                    "install the postcodez package, or set ingest.postcode_file (or ingest.district_file)",
+                )
+                return
             self.repaired(
                 f"{record} (postcode {ent.postcode})",
                 "postcode",

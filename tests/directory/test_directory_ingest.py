@@ -220,6 +220,15 @@ def test_ingest_never_raises_on_arbitrary_csv(tmp_path, text, header):
     assert all(e.latitude is None for e in ents)  # nothing invented without a postcode lookup
 
 
+def test_no_postcode_data_is_said_plainly(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("Name,Postcode\nAlpha CIC,B1 1BB\n")
+    ents, rep = load_directory(path, Settings(), postcodes=PostcodeLookup())
+    assert ents[0].latitude is None
+    assert rep.problems[0].problem == "no postcode data to look the postcode up in"
+    assert "postcodez" in rep.problems[0].fix
+
+
 def test_ni_company_number_without_prefix(tmp_path):
     path = tmp_path / "ni.csv"
     path.write_text("Name,Postcode,Company number,Charity number\nSestina Music,BT14 7PJ,621437,100067\n")
