@@ -152,3 +152,31 @@ def test_header_normalisation_and_detection():
 def test_mapping_unknown_field():
     with pytest.raises(InputFileError, match="unknown field 'nmae'"):
         detect_columns(["Name"], {"nmae": "Name"}, 85, path="x.csv")
+
+
+@pytest.mark.realdata
+def test_real_headers_are_detected(shared_data):
+    import csv
+
+    def header(name: str, encoding: str = "utf-8-sig") -> list[str]:
+        with open(shared_data / "orgs" / name, encoding=encoding, newline="") as fh:
+            return next(csv.reader(fh))
+
+    def best(headers: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f, h in detect_columns(headers, None, 85, path="x").pairs():
+            out.setdefault(f, h)  # the first column in rank order
+        return out
+
+    coops = best(header("coops_uk_2023Q2_standard_geocoded.csv"))
+    assert coops["name"] == "Name" and coops["postcode"] == "Postcode" and coops["id"] == "Identifier"
+    assert coops["company_number"] == "Companies House Number" and coops["sic"] == "SIC Code"
+    pairs = detect_columns(header("coops_uk_2023Q2_standard_geocoded.csv"), None, 85, path="x").pairs()
+    assert [h for f, h in pairs if f == "latitude"] == ["Latitude", "Geo Container Latitude"]
+    old = best(header("coops_uk_2017-06_organisations.csv"))
+    assert old["name"] == "Registered Name" and old["postcode"] == "Registered Postcode"
+    assert old["registrar"] == "Registrar" and old["status"] == "Registered Status"
+    ni = detect_columns(header("ni_charity_register_2020-06-30_cp1252.csv", "cp1252"), None, 85, path="x").pairs()
+    assert ("charity_number", "Reg charity number") in ni and ("address", "Public address") in ni
+    assert all(h != "Sub charity number" for _f, h in ni)
+    assert ("turnover", "Total income") in ni
