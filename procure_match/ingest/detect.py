@@ -5,8 +5,9 @@ Formats recognised:
 * JSON Lines (one release, record, package or record package per line): read line by line, so one
   broken line is skipped and reported, not fatal.
 * One JSON value: a release package, record package, single release, single record, compiled or
-  versioned release; or a JSON array of any of these. Large packages stream their
-  ``releases``/``records`` arrays with ijson, so a 1 GB file is never held whole.
+  versioned release; or a JSON array of any of these. Large packages (also large packages inside
+  an array, judged by its first item) stream their ``releases``/``records`` arrays with ijson, so a
+  1 GB file is never held whole.
 * Concatenated JSON values (``{...}{...}``): streamed with ijson ``multiple_values``.
 
 ``iter_json_units`` yields ``Unit`` objects (a release or a record with where it came from); anything
@@ -117,6 +118,11 @@ def iter_json_units(path: str | Path, decodings: list[Decoding] | None = None) -
         if mode == "array":
             items = ijson.items(stream, "item", use_float=True)
             yield from _guard(p, items, lambda i, v: classify(v, f"item {i}"))
+        elif mode in ("item.releases", "item.records"):  # an array of large packages
+            kind = mode[len("item.") : -1]
+            items = ijson.items(stream, f"{mode}.item", use_float=True)
+            yield from _guard(p, items, lambda i, v: iter([_unit_of(v, kind, f"{kind} {i}", publisher)]))
+            yield from _bare_items_beside_packages(p)
         elif mode in ("releases", "records"):
             kind = mode[:-1]
             items = ijson.items(stream, f"{mode}.item", use_float=True, multiple_values=True)
@@ -125,6 +131,37 @@ def iter_json_units(path: str | Path, decodings: list[Decoding] | None = None) -
             items = ijson.items(stream, "", use_float=True, multiple_values=True)
             multi = mode == "values"
             yield from _guard(p, items, lambda i, v: classify(v, f"value {i}" if multi else ""))
+
+
+def _bare_items_beside_packages(p: Path) -> Iterator[Unit]:
+    """Items of a streamed array of packages that are not packages: reported, never silently lost."""
+    text, _ = open_text(p)
+    with text:
+        try:
+            for n, prefix in enumerate(_top_level_item_keys(ijson.parse(Utf8Bytes(text))), 1):
+                if prefix not in ("releases", "records"):
+                    yield Unit("bad", None, f"item {n}", None, "not a package, in an array streamed as packages")
+        except (ijson.JSONError, ijson.IncompleteJSONError):
+            return
+
+
+def _top_level_item_keys(events) -> Iterator[str | None]:
+    """For each item of a top-level array: "releases"/"records" if it is a package, else None."""
+    depth = 0
+    found: str | None = None
+    for prefix, event, value in events:
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth == 2:
+                found = None
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 1:
+                yield found
+        elif depth == 1 and event not in ("map_key",):
+            yield None  # a scalar item
+        elif event == "map_key" and depth == 2 and prefix == "item" and value in ("releases", "records"):
+            found = value
 
 
 def _guard(p: Path, items: Iterator[Any], expand) -> Iterator[Unit]:
@@ -158,7 +195,8 @@ def _iter_lines(text, p: Path) -> Iterator[Unit]:
 
 
 def _shape(p: Path) -> tuple[str, str | None, Any]:
-    """("lines" | "array" | "releases" | "records" | "value" | "values", publisher, first value)."""
+    """(mode, publisher, unused): mode is "lines", "array", "item.releases", "item.records", "releases",
+    "records", "value" or "values" (concatenated values)."""
     text, _ = open_text(p)
     with text:
         try:
@@ -180,8 +218,35 @@ def _shape(p: Path) -> tuple[str, str | None, Any]:
         except (json.JSONDecodeError, RecursionError):
             pass
     if stripped.startswith("["):
-        return "array", None, None
+        return _array_shape(p)
     return _object_shape(p)
+
+
+def _array_shape(p: Path) -> tuple[str, str | None, Any]:
+    """ "array", or "item.releases"/"item.records" when the first item is a large package to stream."""
+    text, _ = open_text(p)
+    publisher: str | None = None
+    array_key: str | None = None
+    events = depth = 0
+    with text:
+        try:
+            for prefix, event, value in ijson.parse(Utf8Bytes(text)):
+                events += 1
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                    if depth <= 1:  # the first item (or the array) ended: items are small enough
+                        return "array", None, None
+                elif event == "map_key" and depth == 2 and prefix == "item" and value in ("releases", "records"):
+                    array_key = value
+                elif prefix == "item.publisher.name" and event == "string":
+                    publisher = value
+                if events > LARGE_VALUE_EVENTS and array_key:
+                    return f"item.{array_key}", publisher, None
+        except (ijson.JSONError, ijson.IncompleteJSONError):
+            pass  # the full read reports where it breaks
+    return "array", None, None
 
 
 def _object_shape(p: Path) -> tuple[str, str | None, Any]:

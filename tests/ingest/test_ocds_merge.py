@@ -205,3 +205,19 @@ def test_the_same_release_twice_is_one_notice_and_counted(tmp_path):
     assert len(tenders) == 1 and tenders[0].release_ids == ("r1", "r2")
     assert report.counts["files"] == 2 and report.counts["repeated releases"] == 1
     assert tenders[0].deadline == datetime(2025, 3, 15, 12, tzinfo=UTC)
+
+
+def test_array_of_large_packages_streams_and_reports_bare_items(tmp_path, monkeypatch):
+    from procure_match.ingest import detect
+
+    monkeypatch.setattr(detect, "LARGE_VALUE_EVENTS", 50)  # treat the first package as large
+
+    def rel(i):
+        return {"ocid": f"ocds-b5fd17-{i}", "id": str(i), "tender": {"title": f"T{i}"}}
+
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([{"releases": [rel(i) for i in range(10)]}, rel(99), 5, {"releases": [rel(50)]}]))
+    tenders, report = load_notices([path], Settings())
+    assert len(tenders) == 11
+    assert [p.record for p in report.problems] == ["item 2", "item 3"]
+    assert report.records_read == 13 == report.records_kept + report.skipped

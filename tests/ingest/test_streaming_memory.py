@@ -56,17 +56,19 @@ def _measure(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("shape", ["jsonl", "package"])
+@pytest.mark.parametrize("shape", ["jsonl", "package", "array"])
 def test_peak_memory_stays_far_below_file_size(tmp_path, shape):
     path = tmp_path / f"big.{shape}.json"
     with open(path, "w", encoding="utf-8") as f:
-        if shape == "package":
+        packaged = shape in ("package", "array")
+        if packaged:
+            f.write("[" if shape == "array" else "")
             f.write('{"uri": "x", "publisher": {"name": "Contracts Finder"}, "releases": [\n')
         for i in range(N_RELEASES):
-            sep = ",\n" if shape == "package" and i else ""
+            sep = ",\n" if packaged and i else ""
             f.write(sep + json.dumps(_release(i)) + ("\n" if shape == "jsonl" else ""))
-        if shape == "package":
-            f.write("\n]}\n")
+        if packaged:
+            f.write("\n]}" + ("]" if shape == "array" else "") + "\n")
     size = path.stat().st_size
     assert size > 50_000_000
     notices, read, before, peak, _ = _measure(path)
