@@ -90,6 +90,11 @@ class Progress:
     @property
     def headline(self) -> str:
         p = self.portfolio
+        if not p.target_amount:
+            return (
+                f"No contract targets yet; £{p.buyer_level_se_spend:,.0f} of £{p.buyer_level_spend:,.0f}"
+                " council spend went to social enterprises"
+            )
         pct = f" ({p.pct_of_target:.0f}% of target)" if p.pct_of_target is not None else ""
         return f"£{p.se_spend:,.0f} of £{p.target_amount:,.0f} reached social enterprises{pct}"
 

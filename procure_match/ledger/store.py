@@ -393,6 +393,7 @@ class Ledger:
                 )
             outcome.net_amount = net
             outcome.reversals = len(to_reverse)
+            outcome.credits = sum(1 for *_, line in to_add if line.amount < 0)
         return outcome
 
     def _resolve(self, c: sqlite3.Connection, lines: list[SpendLine], resolver, outcome: ImportOutcome) -> None:
@@ -647,6 +648,7 @@ class ImportOutcome:
     changed: list[tuple] = field(default_factory=list)  # (row, supplier, old amount, new amount)
     removed: list[tuple] = field(default_factory=list)  # (row, supplier, amount)
     net_amount: float = 0.0
+    credits: int = 0  # new lines with a negative amount
     resolutions: Counter = field(default_factory=Counter)
     unknown_contracts: Counter = field(default_factory=Counter)
 
@@ -664,7 +666,8 @@ class ImportOutcome:
                 f" {len(self.removed)} removed (reversed), {len(self.changed)} amounts changed,"
                 f" {self.unchanged} unchanged; net £{self.net_amount:,.2f}"
             )
-        return f"{name}: {self.added} lines imported, net £{self.net_amount:,.2f}"
+        credits = f" ({self.credits} credits)" if self.credits else ""
+        return f"{name}: {self.added} lines imported{credits}, net £{self.net_amount:,.2f}"
 
 
 def _keyed_lines(lines: Sequence[SpendLine]) -> dict[tuple[str, int], SpendLine]:
