@@ -158,9 +158,21 @@ def _count(report: IngestReport, tender: Tender) -> None:
     report.counts["amendments"] += len(tender.amendments)
 
 
+OCDS_KEYS = frozenset(
+    {"ocid", "tag", "tender", "awards", "planning", "parties", "buyer", "contracts", "initiationType",
+     "compiledRelease", "versionedRelease", "releases"}
+)  # fmt: skip
+
+
 def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: Counter, report: IngestReport) -> None:
+    units = ocds_like = 0
+    first_keys: list[str] = []
     for unit in detect.iter_json_units(path, decodings):
         report.records_read += 1
+        units += 1
+        if isinstance(unit.obj, dict):
+            first_keys = first_keys or sorted(map(str, unit.obj))[:8]
+            ocds_like += unit.kind != "bad" and bool(OCDS_KEYS & set(unit.obj))
         ocid = unit.obj.get("ocid") if isinstance(unit.obj, dict) else None
         label = f"{unit.where} ({ocid})" if isinstance(ocid, str) and ocid else unit.where
 
@@ -195,6 +207,13 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
             skip(f"release could not be merged ({type(exc).__name__}: {exc})", "check the release against OCDS")
             continue
         contributions[ocid] += 1
+    if units and not ocds_like:
+        keys = f" (keys: {', '.join(first_keys)})" if first_keys else ""
+        raise InputFileError(
+            f"no OCDS release or record found in {units} JSON value(s){keys}",
+            path=path,
+            fix="give OCDS JSON: a release or record package, releases or records, or JSON Lines of them",
+        )
 
 
 def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: IngestReport) -> None:

@@ -148,6 +148,8 @@ def test_unreadable_files_raise_one_clear_error(tmp_path):
         "broken.json": b'{"releases": [ {"ocid": ',
         "scalar.json": b"42",
         "other.csv": b"name,turnover\nA,1\n",
+        "not_ocds.json": b'{"hitCount": 5, "noticeList": [{"title": "x"}]}',
+        "all_broken.jsonl": b"{oops\n{also broken\n",
     }
     for name, data in cases.items():
         path = tmp_path / name
