@@ -198,3 +198,20 @@ def test_on_file_reports_progress(fixtures):
     load_notices([fixtures / "notices"], Settings(), on_file=lambda p, i, n: seen.append((p.name, i, n)))
     assert [i for _, i, _ in seen] == list(range(11)) and {n for *_, n in seen} == {11}
     assert seen[0][0] == "array_of_packages.json"
+
+
+def test_concatenated_values_utf16_and_one_line_arrays(tmp_path):
+    r1 = '{"ocid": "ocds-b5fd17-1", "id": "1", "tender": {"title": "One"}}'
+    r2 = '{"ocid": "ocds-b5fd17-2", "id": "2", "tender": {"title": "Two"}}'
+    cases = {
+        "concat.json": (r1 + r2).encode(),
+        "pretty_concat.json": (r1.replace(", ", ",\n  ") + "\n" + r2.replace(", ", ",\n  ")).encode(),
+        "utf16.json": ("[" + r1 + "," + r2 + "]").encode("utf-16"),
+        "one_line_array.json": ("[" + r1 + "," + r2 + "]").encode(),
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        tenders, report = load_notices([path], Settings())
+        assert [t.title for t in tenders] == ["One", "Two"], name
+        assert not report.problems, name
