@@ -156,3 +156,21 @@ def test_every_ledger_command_has_help_with_example():
     for cmd in ("contracts", "import", "set-target", "review", "confirm", "check", "report", "trace"):
         r = _run(cmd, "--help")
         assert r.exit_code == 0 and "Example" in r.output, cmd
+
+
+def test_check_exits_non_zero_and_prints_each_breach(fixtures, ledger):
+    import sqlite3
+
+    _setup(fixtures, ledger)
+    con = sqlite3.connect(ledger)
+    con.execute("UPDATE imports SET net_amount = net_amount + 1")  # what a bug (or a hand edit) would do
+    con.execute(
+        "INSERT INTO entries (import_id, kind, reverses, source_key, sha256, row, content_key, occurrence,"
+        " supplier, supplier_key, amount) VALUES (1, 'reversal', 999, 's', 'h', '1', 'k', 0, 'X', 'x', -1)"
+    )
+    con.commit()
+    con.close()
+    r = _run("check", "--ledger", ledger)
+    assert r.exit_code == 1
+    assert "BREACH [totals reconcile]" in r.output and "BREACH [reversals net to zero]" in r.output
+    assert "missing entry 999" in r.output

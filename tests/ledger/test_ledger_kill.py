@@ -70,3 +70,26 @@ def test_sigkill_mid_import_leaves_ledger_unchanged(tmp_path, fixtures):
         [*cli[:3], "ledger", "check", "--ledger", str(ledger)], capture_output=True, text=True, check=False
     )
     assert check.returncode == 0 and "all invariants hold" in check.stdout
+
+
+@pytest.mark.slow
+def test_two_imports_at_once_do_not_corrupt(tmp_path):
+    ledger = tmp_path / "ledger.sqlite"
+    cli = [sys.executable, "-m", "procure_match.cli.main", "ledger", "import", "--ledger", str(ledger), "-q"]
+    files = [tmp_path / "a_2022-01.csv", tmp_path / "b_2022-02.csv"]
+    for i, f in enumerate(files):
+        _big_council_file(f, 20_000 + i)
+    procs = [
+        subprocess.Popen([*cli, str(f), "--kind", "council"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for f in files
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    codes = [p.returncode for p in procs]
+    # each either imported fully or said clearly that the ledger was locked; nothing in between
+    for code, (out, err) in zip(codes, results, strict=True):
+        assert code == 0 or (code == 2 and "locked" in err), (code, out, err)
+    with Ledger(ledger) as led:
+        assert led.check() == []
+        n = led.conn.execute("SELECT COUNT(*) FROM live_entries").fetchone()[0]
+    assert n == sum(20_000 + i for i, code in enumerate(codes) if code == 0)
+    assert codes.count(0) >= 1
