@@ -289,7 +289,7 @@ def check_cmd(ledger: LedgerOption = None, settings: SettingsOption = None) -> N
         n = led.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
     if breaches:
         for b in breaches:
-            out.print(f"BREACH [{b.invariant}] {escape(b.detail)}", highlight=False, soft_wrap=True)
+            out.print(escape(f"BREACH [{b.invariant}] {b.detail}"), highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     out.print(f"ledger OK: {n} entries, all invariants hold", highlight=False, soft_wrap=True)
 
