@@ -227,6 +227,10 @@ def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gb
         locations.append(Location(postcode=postcode, region=region))
     elif nationwide:
         locations.append(Location(region="United Kingdom", description="nationwide"))
+    buyer_postcode = find_postcode(row.get("Contact Postcode"))
+    if not postcode and buyer_postcode:
+        buyer_place = "buyer address (no delivery postcode published)"
+        locations.append(Location(postcode=buyer_postcode, description=buyer_place))
 
     start = parse_date(row.get("Contract start date")) or parse_date(row.get("Start Date"))
     end = parse_date(row.get("Contract end date")) or parse_date(row.get("End Date"))

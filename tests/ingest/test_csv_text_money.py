@@ -215,3 +215,16 @@ def test_concatenated_values_utf16_and_one_line_arrays(tmp_path):
         tenders, report = load_notices([path], Settings())
         assert [t.title for t in tenders] == ["One", "Two"], name
         assert not report.problems, name
+
+
+def test_row_without_delivery_postcode_gets_the_buyer_address_labelled():
+    from procure_match.ingest.cf_csv import row_to_tender
+
+    notes = []
+    row = {"Notice Identifier": "X1", "Title": "T", "Region": "Any region", "Contact Postcode": "ls1 3dl"}
+    t = row_to_tender(row, 43, 43, fx_to_gbp=FX, note=lambda *a: notes.append(a))
+    assert [(loc.postcode, loc.region, loc.description) for loc in t.locations] == [
+        (None, "Any region", None),
+        ("LS1 3DL", None, "buyer address (no delivery postcode published)"),
+    ]
+    assert not notes
