@@ -15,10 +15,12 @@ The problem, in numbers only (no enterprises, no text), so it can be tested agai
 ``best_teams`` returns the ``alternatives`` best teams (distinct member sets), best first, exactly:
 the search visits member sets depth first and prunes a branch only when (a) some uncovered
 requirement has no candidate left, (b) the best remaining turnovers cannot reach capacity, or (c) an
-upper bound on every extension is below the current k-th best value. The bound adds, to the value of
-the current set, the best marginal gains of the remaining candidates (fit gains are submodular, so
-the sum of single-member gains over-estimates any group's gain; consortium bonuses are counted
-generously).
+upper bound on every extension is below the current k-th best value. Two bounds are used, the smaller
+wins: (A) the value of the current set plus the best marginal gains of the remaining candidates (fit
+gains are submodular, so the sum of single-member gains over-estimates any group's gain; a bonus pair
+between two newcomers is split half and half); (B) every requirement at the best fit still available,
+minus at least one more member's penalty, plus the largest possible bonuses. Once capacity is met, a
+newcomer strictly worse than the team on every requirement is dropped: it could only be padding.
 """
 
 from __future__ import annotations
@@ -193,20 +195,23 @@ def best_teams(inst: Instance, alternatives: int = 1) -> list[Solution]:
         # (b) capacity: the best remaining turnovers must be able to close the gap
         if need is not None and turnover + suffix_top_turnover[start, room] < need - _EPS:
             return
+        if need is None or turnover >= need:
+            # Capacity is met, so a newcomer strictly worse than the team on every requirement could only
+            # be idle padding, now and in every extension (the team's fits only grow): leave it out.
+            useless = (fits[start:] < cur).all(axis=1)
+            if useless.all():
+                return
+        else:
+            useless = np.zeros(n - start, dtype=bool)
         # (c) bounds on any extension by 1..room members from positions >= start; the smaller one counts.
         # Bound A: the best room single-member gains added up (fit gains are submodular).
         fit_gain = np.maximum(gain_fits[start:] - cur, 0.0).sum(axis=1)
         bonus_gain = np.zeros(n - start)
         if bonus_w:
             with_team = adj[start:][:, team].sum(axis=1) if team else 0
-            bonus_gain = bonus_w * (with_team + np.minimum(room - 1, suffix_degree[start:, start]))
-        if need is None or turnover >= need:
-            # Capacity is met, so a newcomer strictly worse than the team on every requirement could only
-            # be idle padding, now and in every extension (the team's fits only grow): leave it out.
-            useless = (fits[start:] < cur).all(axis=1)
+            # pairs with the team count once per newcomer; a pair of newcomers is shared by both (half each)
+            bonus_gain = bonus_w * (with_team + 0.5 * np.minimum(room - 1, suffix_degree[start:, start]))
             bonus_gain = np.where(useless, 0.0, bonus_gain)
-        else:
-            useless = np.zeros(n - start, dtype=bool)
         gains = np.where(useless, -np.inf, fit_gain - penalty + bonus_gain)
         value_now = float(cur.sum()) - penalty * len(team) + bonus_w * pairs
         top = np.sort(gains)[::-1][:room]

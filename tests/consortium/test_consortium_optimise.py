@@ -111,3 +111,22 @@ def test_fifty_candidates_six_requirements_is_fast():
     teams = best_teams(inst, 3)
     assert time.perf_counter() - start < 5  # generous on a shared machine; bench/ measures the real figure
     assert teams and teams == sorted(teams, key=Solution.key)
+
+
+def test_matches_brute_force_on_larger_random_instances():
+    import random
+
+    rng = random.Random(11)
+    for _ in range(6):
+        n, r = 16, rng.randint(1, 6)
+        inst = Instance(
+            fits=tuple(
+                tuple(rng.uniform(0.35, 1.0) if rng.random() < 0.5 else None for _ in range(r)) for _ in range(n)
+            ),
+            turnover=tuple(rng.choice([0.0, 1e5, 5e5, 2e6]) for _ in range(n)),
+            needed_turnover=rng.choice([None, 1e6, 3e6]),
+            shared=frozenset((i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.15),
+        )
+        assert [(s.members, s.value) for s in best_teams(inst, 3)] == [
+            (s.members, s.value) for s in brute_force(inst, 3)
+        ]
