@@ -143,11 +143,39 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 @dataclass
 class _ModelState:
-    """What one VectorCache has loaded for one model: shards by file name and a key index."""
+    """What one VectorCache has loaded for one model.
 
-    shards: dict[str, Shard] = field(default_factory=dict)
-    index: dict[bytes, tuple[str, int]] = field(default_factory=dict)
+    Shards are numbered in load order; the index maps a text key to ``number << 32 | row``.
+    """
+
+    shards: dict[int, Shard] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)  # shard file name -> number
+    index: dict[bytes, int] = field(default_factory=dict)
     dimension: int | None = None
+    next_number: int = 0
+
+    def add(self, name: str, shard: Shard) -> None:
+        number = self.next_number
+        self.next_number += 1
+        self.numbers[name] = number
+        self.shards[number] = shard
+        self.dimension = shard.vectors.shape[1]
+        self._index_shard(number, shard)
+
+    def forget(self, names: set[str]) -> None:
+        """Drop shards whose files are gone (merged away); keys they held point to a surviving copy."""
+        dropped = {self.numbers.pop(name) for name in names}
+        for number in dropped:
+            del self.shards[number]
+        self.index = {k: v for k, v in self.index.items() if (v >> 32) not in dropped}
+        for number, shard in self.shards.items():
+            self._index_shard(number, shard)
+
+    def _index_shard(self, number: int, shard: Shard) -> None:
+        base = number << 32
+        keys, index = shard.keys, self.index
+        for row in range(shard.count):
+            index.setdefault(keys[row * KEY_BYTES : (row + 1) * KEY_BYTES], base | row)
 
 
 class VectorCache:
@@ -165,22 +193,25 @@ class VectorCache:
         """(vectors of the keys found, boolean mask of found keys, problems).
 
         ``vectors`` has one row per True in the mask, in key order. Problems are sentences about
-        corrupt shards that were found, deleted and ignored.
+        shards that were corrupt (deleted and ignored) or unreadable (ignored).
         """
         problems = self.refresh(model_id)
         state = self._state[model_id]
-        hits = [state.index.get(k) for k in keys]
-        found = np.array([h is not None for h in hits], dtype=bool)
-        if not found.any():
-            return np.zeros((0, state.dimension or 0), dtype=np.float32), found, problems
-        out = np.empty((int(found.sum()), state.dimension or 0), dtype=np.float32)
-        by_shard: dict[str, tuple[list[int], list[int]]] = {}
-        for out_row, hit in enumerate(h for h in hits if h is not None):
-            rows = by_shard.setdefault(hit[0], ([], []))
-            rows[0].append(out_row)
-            rows[1].append(hit[1])
-        for name, (out_rows, shard_rows) in by_shard.items():
-            out[out_rows] = state.shards[name].vectors[shard_rows]
+        index = state.index
+        codes = np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+        found = codes >= 0
+        codes = codes[found]
+        out = np.empty((len(codes), state.dimension or 0), dtype=np.float32)
+        if len(codes) == 0:
+            return out, found, problems
+        numbers, rows = codes >> 32, codes & 0xFFFFFFFF
+        first = int(numbers[0])
+        if (numbers == first).all():
+            np.take(state.shards[first].vectors, rows, axis=0, out=out)
+        else:
+            for number in np.unique(numbers):
+                mask = numbers == number
+                out[mask] = state.shards[int(number)].vectors[rows[mask]]
         return out, found, problems
 
     def refresh(self, model_id: str) -> list[str]:
@@ -190,7 +221,7 @@ class VectorCache:
         problems: list[str] = []
         names = _shard_names(folder)
         for name in names:
-            if name in state.shards:
+            if name in state.numbers:
                 continue
             path = folder / name
             try:
@@ -199,28 +230,19 @@ class VectorCache:
                     raise CorruptShard(f"{shard.vectors.shape[1]} dimensions where the others have {state.dimension}")
             except FileNotFoundError:
                 continue  # merged away by another process between listing and reading
-            except (CorruptShard, OSError) as exc:
+            except CorruptShard as exc:
                 problems.append(f"cache file {path} was corrupt ({exc}): deleted, its texts are embedded again")
                 with contextlib.suppress(OSError):
                     path.unlink()
                 continue
-            state.dimension = shard.vectors.shape[1]
-            state.shards[name] = shard
-            for row in range(shard.count):
-                state.index.setdefault(shard.keys[row * KEY_BYTES : (row + 1) * KEY_BYTES], (name, row))
-        gone = set(state.shards) - set(names)
+            except OSError as exc:
+                problems.append(f"cache file {path} could not be read ({exc}): ignored, its texts are embedded again")
+                continue
+            state.add(name, shard)
+        gone = set(state.numbers) - set(names)
         if gone:  # merged into a new shard by a compaction: that one was loaded above
-            for name in gone:
-                del state.shards[name]
-            state.index = {k: v for k, v in state.index.items() if v[0] not in gone}
-            self._reindex_missing(state)
+            state.forget(gone)
         return problems
-
-    @staticmethod
-    def _reindex_missing(state: _ModelState) -> None:
-        for name, shard in state.shards.items():
-            for row in range(shard.count):
-                state.index.setdefault(shard.keys[row * KEY_BYTES : (row + 1) * KEY_BYTES], (name, row))
 
     def count(self, model_id: str) -> int:
         """Distinct texts cached for a model (after loading new shards)."""
@@ -265,14 +287,12 @@ class VectorCache:
     def _merge_locked(self, model_id: str, folder: Path) -> None:
         self.refresh(model_id)
         state = self._state[model_id]
-        merged = list(state.shards)
+        merged = list(state.numbers)
         if len(merged) < 2:
             return
-        keys = b"".join(state.index)
-        vectors = np.empty((len(state.index), state.dimension or 0), dtype=np.float32)
-        for i, (name, row) in enumerate(state.index.values()):
-            vectors[i] = state.shards[name].vectors[row]
-        _write_atomically(folder / _new_shard_name("-merged"), encode_shard(model_id, keys, vectors))
+        keys = list(state.index)
+        vectors, _, _ = self.lookup(model_id, keys)
+        _write_atomically(folder / _new_shard_name("-merged"), encode_shard(model_id, b"".join(keys), vectors))
         for name in merged:
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
@@ -362,10 +382,15 @@ def embed_with_cache(
             path=cache.model_dir(model_id) if cache else None,
             fix="delete that cache folder; the model changed without changing its id",
         )
-    vectors = np.empty((len(unique), dimension), dtype=np.float32)
-    if stats.cache_hits:
+    if not len(missing):
+        vectors = cached  # every text from the cache: no copy
+    elif not stats.cache_hits:
+        vectors = fresh
+    else:
+        vectors = np.empty((len(unique), dimension), dtype=np.float32)
         vectors[found] = cached
-    if len(missing):
         vectors[missing] = fresh
+    if len(unique) != len(texts):
+        vectors = vectors[inverse]  # repeated texts get copies of their one vector
     stats.seconds = time.perf_counter() - started
-    return vectors[inverse], stats
+    return vectors, stats
