@@ -79,7 +79,9 @@ def build_candidate(
     fit = score  # capacity is a gate, not a part: the score without it is the same number
     status = status_of(failed)
     reasons = [o.sentence for o in outcomes if o.kind != SOFT or (o.value or 0.0) != 0.0]
-    parts: dict[str, float | None] = {**features, **soft}
+    parts: dict[str, float | None] = {
+        name: None if value is None else round(value, 4) for name, value in {**features, **soft}.items()
+    }
     if extra_parts:
         parts.update(extra_parts)
     return Candidate(
