@@ -300,6 +300,25 @@ def _supplier(ref: dict, parties: dict[str, dict]) -> Supplier | None:
     return Supplier(name=name, identifiers=ids, postcode=postcode, is_sme=is_sme, is_vcse=is_vcse)
 
 
+def _value_or_lot_sum(value: Money, lots: list[Lot]) -> Money:
+    """The tender's own value; when it has none, the sum of its lots' values if every lot has one in one currency."""
+    if value.known or not lots or not all(lot.value.known for lot in lots):
+        return value
+    currencies = {lot.value.currency for lot in lots}
+    if len(currencies) != 1:
+        return value
+    total = sum(lot.value.amount or 0.0 for lot in lots)
+    gbp = [lot.value.amount_gbp for lot in lots]
+    notes = [f"no tender value published; sum of the {len(lots)} lot values"]
+    notes += sorted({lot.value.gbp_note for lot in lots if lot.value.gbp_note})
+    return Money(
+        amount=total,
+        currency=currencies.pop(),
+        amount_gbp=round(sum(g for g in gbp if g is not None), 2) if all(g is not None for g in gbp) else None,
+        gbp_note="; ".join(notes),
+    )
+
+
 # --- the mapping ------------------------------------------------------------------------------
 
 
@@ -370,10 +389,10 @@ def release_to_tender(
     buyer_name = clean_or_none(buyer.get("name")) or clean_or_none(_d(buyer.get("identifier")).get("legalName"))
     buyer_ids = party_identifiers(buyer) if buyer else ()
     buyer_id = buyer_ids[0] if buyer_ids else _s(buyer.get("id"))
-    if not locations and buyer:
+    if buyer and not any(loc.postcode or loc.latitude is not None for loc in locations):
         addr_loc = _location(_d(buyer.get("address")))
-        if addr_loc:
-            addr_loc.description = "buyer address (no delivery location published)"
+        if addr_loc and (addr_loc.postcode or not locations):
+            addr_loc.description = "buyer address (no delivery postcode published)"
             locations.append(addr_loc)
 
     # Lots.
@@ -490,7 +509,7 @@ def release_to_tender(
         description=description,
         buyer_name=buyer_name,
         buyer_id=buyer_id,
-        value=money(tender.get("value"), tender.get("minValue"), "tender.value"),
+        value=_value_or_lot_sum(money(tender.get("value"), tender.get("minValue"), "tender.value"), lots),
         main_cpv=cpv_codes[0] if cpv_codes else None,
         cpv_codes=cpv_codes,
         lots=tuple(lots),

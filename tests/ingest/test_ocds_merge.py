@@ -140,6 +140,8 @@ def test_uk_extensions(fixtures):
     assert coop.identifiers == ("GB-MPR-30123R", "GB-CHC-1100001") and coop.is_sme is False
     assert awarded.lots[0].value.amount_gbp == pytest.approx(90000 * 0.86)
     assert "converted from EUR" in awarded.lots[0].value.gbp_note
+    assert awarded.value.amount == 90000 and awarded.value.gbp_note.startswith("no tender value published; sum of")
+    assert awarded.locations[-1].postcode == "B4 7WB" and awarded.locations[-1].description.startswith("buyer address")
 
 
 def test_record_without_compiled_release_is_compiled_from_its_releases(fixtures):
