@@ -45,7 +45,9 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
             found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in NOTICE_SUFFIXES)
             if not found:
                 raise InputFileError(
-                    "folder holds no .json, .jsonl or .csv files", path=p, fix="give the folder that holds the notices"
+                    "folder holds no .json, .jsonl or .csv files",
+                    path=p,
+                    fix="give the folder that holds the notice files (subfolders are not read; name them too)",
                 )
             out.extend(found)
         elif p.is_file():
