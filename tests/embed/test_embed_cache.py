@@ -211,3 +211,20 @@ def test_default_cache_dir(tmp_path, monkeypatch):
     assert default_cache_dir(Settings()) == tmp_path / "home" / "embeddings"
     custom = settings_from_dict({"embedder": {"cache_dir": str(tmp_path / "vectors")}})
     assert default_cache_dir(custom) == tmp_path / "vectors"
+
+
+def test_unreadable_shard_is_reported_but_kept(tmp_path, monkeypatch):
+    embed_with_cache(CountingEmbedder(), TEXTS[:5], VectorCache(tmp_path))
+    cache = VectorCache(tmp_path)
+    (shard,) = shards(cache, "fake-model-1")
+    real_read = Path.read_bytes
+
+    def deny(self):
+        if self == shard:
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    _, stats = embed_with_cache(CountingEmbedder(), TEXTS[:5], cache)
+    assert stats.embedded == 5 and "could not be read" in stats.problems[0]
+    assert shard.exists()  # not corrupt, so not deleted
