@@ -53,6 +53,9 @@ KS = (1, 5, 10)
 BM25_K1, BM25_B = 1.2, 0.75
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 CLEARLY = 1.10  # "beat clearly": at least 10% above the best lexical ranker on the same split
+DEFAULT = "embeddings: mean of won notices (procure-match default)"
+BM25_NAME = "BM25 on award texts (k1=1.2, b=0.75)"
+TFIDF_NAME = "TF-IDF on award texts (procure-match tfidf backend)"
 SPANISH_TOP5 = 0.2312  # Complexity 2020, doi 10.1155/2020/8858258 (102,087 Spanish tenders, time split)
 
 # ----------------------------------------------------------------------------- names
@@ -509,6 +512,28 @@ def combined_scores(
     return scores, info
 
 
+def embed_texts(embedder, texts: list[str], use_cache: bool) -> np.ndarray:
+    """Embed through procure-match's on-disk vector cache (default folder) unless ``use_cache`` is False.
+
+    The cache only saves time on a re-run: the vectors are the same (keyed by model id and text).
+    """
+    if not use_cache:
+        return embedder.embed(texts)
+    from procure_match.embed import VectorCache, default_cache_dir, embed_with_cache
+
+    vectors, _ = embed_with_cache(embedder, texts, VectorCache(default_cache_dir(_settings("sentence-transformers"))))
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def head_to_head(ranks_a: np.ndarray, ranks_b: np.ndarray) -> dict[str, int]:
+    """On how many queries ranker A puts a winner higher than B, lower, or at the same rank."""
+    return {
+        "a_better": int(np.count_nonzero(ranks_a < ranks_b)),
+        "b_better": int(np.count_nonzero(ranks_a > ranks_b)),
+        "same": int(np.count_nonzero(ranks_a == ranks_b)),
+    }
+
+
 def l2_normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return (m / np.where(norms == 0, 1.0, norms)).astype(np.float32)
@@ -517,7 +542,7 @@ def l2_normalise(m: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- evaluation
 
 
-def evaluate(split: Split, data: AwardData, *, quick: bool = False) -> tuple[dict[str, dict], dict]:
+def evaluate(split: Split, data: AwardData, *, use_cache: bool = True) -> tuple[dict[str, dict], dict]:
     """Score every ranker on the split; returns ({ranker: metrics}, details)."""
     details: dict = {}
     timings: dict[str, float] = {}
@@ -535,17 +560,20 @@ def evaluate(split: Split, data: AwardData, *, quick: bool = False) -> tuple[dic
     results: dict[str, dict] = {}
     score_mats: dict[str, np.ndarray] = {}
 
+    rank_vectors: dict[str, np.ndarray] = {}
+
     def record(name: str, scores: np.ndarray, started: float) -> None:
         timings[name] = round(time.perf_counter() - started, 2)
         score_mats[name] = scores
-        results[name] = metrics_from_ranks(first_relevant_ranks(scores, split.relevant))
+        rank_vectors[name] = first_relevant_ranks(scores, split.relevant)
+        results[name] = metrics_from_ranks(rank_vectors[name])
 
     # Sentence-transformers: each notice embedded once; profiles pool the won notices' vectors.
     t0 = time.perf_counter()
     st = make_pm_embedder("sentence-transformers")
-    vec_train = st.embed(train_texts)
-    vec_test = st.embed(test_texts)
-    vec_names = st.embed(name_texts)
+    vec_train = embed_texts(st, train_texts, use_cache)
+    vec_test = embed_texts(st, test_texts, use_cache)
+    vec_names = embed_texts(st, name_texts, use_cache)
     timings["embed_all_texts"] = round(time.perf_counter() - t0, 2)
     details["embedder_model_id"] = st.model_id
     membership = [[train_index[n.key] for n in prof] for prof in split.profiles]
@@ -622,6 +650,20 @@ def evaluate(split: Split, data: AwardData, *, quick: bool = False) -> tuple[dic
             }
             | {"random (exact expectation)": random_metrics(len(split.suppliers), sub_rel)},
         }
+    # Where the default loses: per notice, who ranks a winner higher.
+    default_ranks = rank_vectors[DEFAULT]
+    details["head_to_head_vs_default"] = {
+        name: head_to_head(default_ranks, r) for name, r in rank_vectors.items() if name != DEFAULT
+    }
+    lost = [q for q in range(len(split.test)) if rank_vectors[BM25_NAME][q] < default_ranks[q]]
+    details["examples_bm25_beats_default"] = [
+        {
+            "title": split.test[q].title[:120],
+            "default_rank": float(default_ranks[q]),
+            "bm25_rank": float(rank_vectors[BM25_NAME][q]),
+        }
+        for q in sorted(lost, key=lambda q: rank_vectors[BM25_NAME][q] - default_ranks[q])[:8]
+    ]
     details["timings_s"] = timings
     return results, details
 
@@ -634,11 +676,6 @@ def results_table(results: dict[str, dict]) -> str:
             f"| {m['median_rank']:.0f} |"
         )
     return "\n".join(lines)
-
-
-DEFAULT = "embeddings: mean of won notices (procure-match default)"
-BM25_NAME = "BM25 on award texts (k1=1.2, b=0.75)"
-TFIDF_NAME = "TF-IDF on award texts (procure-match tfidf backend)"
 
 
 def _cmp(a: float, b: float) -> str:
@@ -679,6 +716,21 @@ def commentary(results: dict[str, dict], details: dict, counts: dict) -> str:
             f"no framework bonus): default hit@5 {m[DEFAULT]['hit@5']:.3f}, BM25 {m[BM25_NAME]['hit@5']:.3f}, "
             f"TF-IDF {m[TFIDF_NAME]['hit@5']:.3f}, random {m['random (exact expectation)']['hit@5']:.4f}."
         )
+    h2h = details.get("head_to_head_vs_default", {})
+    for name in (BM25_NAME, TFIDF_NAME):
+        if name in h2h:
+            h = h2h[name]
+            lines.append(
+                f"- Per notice, default vs {name.split(' (')[0]}: default ranks a winner higher on {h['a_better']}, "
+                f"lower on {h['b_better']}, the same on {h['same']} of {counts['test_notices']} notices."
+            )
+    if details.get("examples_bm25_beats_default"):
+        ex = details["examples_bm25_beats_default"][:3]
+        lines.append(
+            "- Notices where BM25 beats the default by most: "
+            + "; ".join(f'"{e["title"]}" (BM25 rank {e["bm25_rank"]:.0f}, default {e["default_rank"]:.0f})' for e in ex)
+            + "."
+        )
     pop = results.get("popularity: most past wins first")
     rnd = results["random (exact expectation)"]
     if pop:
@@ -704,6 +756,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cutoff", type=date.fromisoformat, default=DEFAULT_CUTOFF)
     parser.add_argument("--quick", action="store_true", help="only the first 150 test notices")
     parser.add_argument("--no-write", action="store_true", help="print the table, write no result file")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not use procure-match's vector cache (every text embedded afresh)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if not args.data.is_file():
@@ -713,7 +768,7 @@ def main(argv: list[str] | None = None) -> int:
     data = load_awards(args.data)
     split = time_split(data, args.cutoff, max_test=150 if args.quick else None)
     started = time.perf_counter()
-    results, details = evaluate(split, data, quick=args.quick)
+    results, details = evaluate(split, data, use_cache=not args.no_cache)
     elapsed = time.perf_counter() - started
     pairs = sum(len(r) for r in split.relevant)
     counts = {
