@@ -170,10 +170,10 @@ def _build_team(
             risks.append(f"{c.enterprise.name} has no turnover on record: counted as £0")
         if c.distance_km is None and not exempt:
             risks.append(f"distance from {c.enterprise.name} to the work is unknown: check it can deliver on site")
-        if any("capacity" in r.failed_rules for r in c.rows) and len(ordered) > 1:
-            risks.append(
-                f"{c.enterprise.name} is too small to carry the contract alone: the team's capacity relies on partners"
-            )
+    small = [pool[m].enterprise.name for m in ordered if any("capacity" in r.failed_rules for r in pool[m].rows)]
+    if small and len(ordered) > 1:
+        who = "no member could" if len(small) == len(ordered) else ", ".join(small) + " could not"
+        risks.append(f"{who} carry the contract alone (capacity): the bid relies on the team's combined capacity")
     return Team(
         tender_id=tender.tender_id,
         alternative=alternative,

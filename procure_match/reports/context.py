@@ -310,6 +310,11 @@ def brief_context(
                 **_evidence(tender, ent, m.rows, vocab),
             }
         )
+    # Reasons every member shares are about the notice (e.g. "marked suitable for VCSEs"): say them once.
+    common = set.intersection(*(set(m["reasons"]) for m in members)) if len(members) > 1 else set()
+    common_reasons = [r for r in members[0]["reasons"] if r in common] if common else []
+    for m in members:
+        m["reasons"] = [r for r in m["reasons"] if r not in common]
     capacity_rows = [
         {
             "name": m.name,
@@ -325,7 +330,10 @@ def brief_context(
     days = notice["days_left"]
     if days is not None and days < settings.consortium.go_no_go_days_before:
         usual = settings.consortium.go_no_go_days_before
-        risks.append(f"only {days_left_text(days)}: less than the usual {usual} days to decide")
+        if days < 0:
+            risks.append(f"the deadline has passed ({days_left_text(days)}): check whether the notice was extended")
+        else:
+            risks.append(f"only {days_left_text(days)}: less than the usual {usual} days to decide")
     if not tender.locations and location.radius_km is not None:
         risks.append("the notice gives no delivery location: distances are to the buyer's area only, if known")
     return {
@@ -339,6 +347,7 @@ def brief_context(
             "size": len(team.members),
             "score": f"{team.score:.3f}",
             "reasons": team.reasons,
+            "common_reasons": common_reasons,
             "members": members,
             "assignment": [
                 {
@@ -523,6 +532,9 @@ def digest_context(
                 )
     for entry in per_enterprise.values():
         entry["matches"].sort(key=lambda m: (-float(m["score"]), m["notice"]))
+        entry["match_count"] = len(entry["matches"])
+        entry["more_matches"] = max(0, len(entry["matches"]) - cfg.digest_top_matches)
+        del entry["matches"][cfg.digest_top_matches :]
     enterprises_out = sorted(per_enterprise.values(), key=lambda e: (e["name"].lower(), e["id"]))
     consortia: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in enterprises_out:

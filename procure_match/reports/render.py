@@ -8,6 +8,7 @@ which backslash-escapes Markdown and HTML punctuation, so a notice title such as
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -44,7 +45,9 @@ def _autoescape(name: str | None) -> bool:
     return bool(name) and name.endswith((".html.j2", ".html"))
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> Environment:
+    """The one jinja2 environment (cached, so each template is compiled once per process)."""
     env = Environment(
         loader=PackageLoader("procure_match.reports", "templates"),
         autoescape=_autoescape,

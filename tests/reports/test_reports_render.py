@@ -211,3 +211,13 @@ def test_any_title_renders_as_text_in_html(title):
     html = render("brief.html.j2", brief_context(result, best, Settings()))
     parser = check_html(html)
     assert title in "".join(parser.text)
+
+
+def test_reasons_shared_by_every_member_are_said_once():
+    result = sample_scan()
+    for row in result.candidates:
+        row.reasons.append("The notice is marked suitable for VCSEs: +0.05.")
+    best = next(t for t in form_teams(result, Settings()) if t.tender_id.endswith("hub-001"))
+    ctx = brief_context(result, best, Settings())
+    assert ctx["team"]["common_reasons"] == ["The notice is marked suitable for VCSEs: +0.05."]
+    assert all("The notice is marked suitable for VCSEs: +0.05." not in m["reasons"] for m in ctx["team"]["members"])
