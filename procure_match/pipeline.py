@@ -215,6 +215,8 @@ def run_scan(
         timings[name] = round(time.perf_counter() - clock, 3)
         clock = time.perf_counter()
 
+    # Absolute paths: the history recognises a notice file whatever folder the scan runs from.
+    notice_paths = [Path(p).resolve() for p in notice_paths]
     say("reading notices and directory")
     inputs = load_inputs(notice_paths, directory_path, settings)
     lap("load")

@@ -192,3 +192,12 @@ def test_readme_settings_table_lists_every_key():
         if f"| `{section.name}.{key.name}` |" not in table
     ]
     assert not missing, f"README settings table lacks: {', '.join(missing)}"
+
+
+def test_history_recognises_a_file_given_relative_or_absolute(tmp_path, notices, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _scan(tmp_path, Path("notices.json"), "first").exit_code == 0
+    result = _scan(tmp_path, notices.resolve(), "second")
+    assert result.exit_code == 0, result.output
+    counts = json.loads((tmp_path / "second" / "scan-summary.json").read_text())["counts"]
+    assert (counts["new"], counts["changed"], counts["withdrawn"]) == (0, 0, 0)
