@@ -180,6 +180,14 @@ def import_cmd(
                     highlight=False,
                     soft_wrap=True,
                 )
+        if resolver is not None:
+            pending = led.resolve_pending(resolver)
+            if pending:
+                out.print(
+                    "earlier lines resolved now: " + ", ".join(f"{k} {v}" for k, v in sorted(pending.items())),
+                    highlight=False,
+                    soft_wrap=True,
+                )
     _problems(rep, report, quiet)
 
 

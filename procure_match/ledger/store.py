@@ -426,6 +426,39 @@ class Ledger:
             )
             outcome.resolutions[row[7]] += 1
 
+    def resolve_pending(self, resolver: SupplierResolver) -> Counter:
+        """Resolve supplier keys already in the ledger that have no resolution yet (e.g. imported
+        before any --directory was given). Existing resolutions are left as they are."""
+        tally: Counter = Counter()
+        with self.transaction() as c:
+            rows = c.execute(
+                "SELECT supplier_key, MIN(supplier), MIN(registration_id) FROM entries"
+                " WHERE supplier_key NOT IN (SELECT supplier_key FROM resolutions) GROUP BY supplier_key"
+            ).fetchall()
+            if not rows:
+                return tally
+            results = resolver.resolve([(r[1], r[2]) for r in rows])
+            now = _now()
+            for (key, name, reg), res in zip(rows, results, strict=True):
+                c.execute(
+                    "INSERT INTO resolutions (supplier_key, supplier_name, registration_id, enterprise_id,"
+                    " candidate_name, method, score, status, decided_at, source) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        key,
+                        name,
+                        reg,
+                        res.enterprise_id,
+                        res.candidate_name,
+                        res.method,
+                        res.score,
+                        res.status,
+                        now,
+                        "resolve pending",
+                    ),
+                )
+                tally[res.status] += 1
+        return tally
+
     # ----- review -----------------------------------------------------------------------------
     def review_queue(self) -> list[dict]:
         """Supplier keys waiting for a person, with their suggestion and how much spend they carry."""

@@ -174,3 +174,15 @@ def test_check_exits_non_zero_and_prints_each_breach(fixtures, ledger):
     assert r.exit_code == 1
     assert "BREACH [totals reconcile]" in r.output and "BREACH [reversals net to zero]" in r.output
     assert "missing entry 999" in r.output
+
+
+def test_directory_given_later_resolves_earlier_lines(fixtures, ledger):
+    f = fixtures / "ledger"
+    council = f / "council_2022-01_cp1252_cr.csv"
+    r = _run("import", council, "--kind", "council", "--ledger", ledger)
+    assert r.exit_code == 0 and "5 lines imported (1 credits)" in r.output
+    r = _run("import", council, "--kind", "council", "--directory", f / "directory.csv", "--ledger", ledger)
+    assert r.exit_code == 0, r.output
+    assert "0 new entries" in r.output and "earlier lines resolved now: accepted 2, none 2" in r.output
+    r = _run("check", "--ledger", ledger)
+    assert r.exit_code == 0
