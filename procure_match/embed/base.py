@@ -29,7 +29,11 @@ class EmbedderError(ProcureMatchError, RuntimeError):
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors of ``dimension`` columns."""
+    """Turns texts into L2-normalised float32 vectors of ``dimension`` columns.
+
+    An embedder may also set ``cacheable = False`` to keep ``embed_with_cache`` from storing its
+    vectors (TF-IDF does: its vocabulary, so its model_id, changes with every corpus).
+    """
 
     model_id: str
     dimension: int

@@ -315,10 +315,12 @@ class EmbedStats:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     model_id: str = ""
+    cached: bool = True  # False: no cache given, or the embedder is not worth caching (TF-IDF)
 
     def summary(self) -> str:
+        source = f"{self.cache_hits:,} from the cache" if self.cached else "no vector cache"
         text = (
-            f"{self.requested:,} texts ({self.unique:,} distinct): {self.cache_hits:,} from the cache, "
+            f"{self.requested:,} texts ({self.unique:,} distinct): {source}, "
             f"{self.embedded:,} embedded, in {self.seconds:.1f} s"
         )
         if self.problems:
@@ -334,10 +336,15 @@ def embed_with_cache(
     Cache trouble never fails the call: a corrupt shard is deleted and its texts re-embedded; a
     cache folder that cannot be written leaves the vectors uncached. Both are reported in
     ``EmbedStats.problems``. The model is not loaded at all when every text is a cache hit.
+
+    An embedder whose ``cacheable`` attribute is False (TF-IDF: refitted on every corpus, so its
+    vectors would never be reused, and cheap to recompute) bypasses the cache; ``stats.cached`` says so.
     """
     started = time.perf_counter()
+    if not getattr(embedder, "cacheable", True):
+        cache = None
     texts = list(texts)
-    stats = EmbedStats(requested=len(texts))
+    stats = EmbedStats(requested=len(texts), cached=cache is not None)
     position: dict[str, int] = {}
     inverse = np.fromiter((position.setdefault(t, len(position)) for t in texts), dtype=np.intp, count=len(texts))
     unique = list(position)

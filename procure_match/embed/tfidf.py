@@ -35,8 +35,9 @@ A text with no known n-gram (empty, or only unseen symbols) gets a zero row: cos
 everything, never NaN.
 
 ``model_id`` includes a sha256 of the parameters, the scikit-learn version and the sorted fitted
-corpus (fitting is deterministic and order-independent), so vectors cached under one vocabulary
-are never reused under another.
+corpus (fitting is deterministic and order-independent), so vectors made under one vocabulary are
+never taken for another. ``embed_with_cache`` does not cache TF-IDF vectors at all
+(``cacheable = False``): each scan refits on its own corpus, so a cache would only grow.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ CHUNK_CELLS = 1 << 23  # at most this many float64 cells (64 MB) of dense tempor
 
 class TfidfEmbedder:
     """Word + character TF-IDF, hashed to a fixed number of dimensions. Call ``fit`` first."""
+
+    # Not worth the vector cache: every new corpus is a new vocabulary (a new model_id, so a new
+    # cache folder of 4 KB per text each scan), and embedding again costs about what reading would.
+    cacheable = False
 
     def __init__(self, *, dimensions: int = DEFAULT_DIMENSIONS, char_ngrams: tuple[int, int] = CHAR_NGRAMS):
         if dimensions < 0:

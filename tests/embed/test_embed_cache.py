@@ -97,15 +97,17 @@ def test_model_change_never_reuses_vectors(tmp_path):
     assert cache.model_dir("fake-model-1") != cache.model_dir("fake-model-2")
 
 
-def test_tfidf_refit_on_another_corpus_is_another_model(tmp_path):
+def test_tfidf_vectors_bypass_the_cache(tmp_path):
     cache = VectorCache(tmp_path)
     embedder = TfidfEmbedder(dimensions=64)
     embedder.fit(TEXTS)
-    _, first = embed_with_cache(embedder, TEXTS, cache)
-    _, again = embed_with_cache(embedder, TEXTS, cache)
-    embedder.fit([*TEXTS, "window cleaning"])
-    _, refit = embed_with_cache(embedder, TEXTS, cache)
-    assert (first.embedded, again.cache_hits, refit.embedded) == (50, 50, 50)
+    first, stats = embed_with_cache(embedder, [*TEXTS, TEXTS[0]], cache)
+    again, stats2 = embed_with_cache(embedder, TEXTS, cache)
+    assert (stats.unique, stats.embedded, stats.cached, stats2.embedded) == (50, 50, False, 50)
+    assert not cache.model_dir(embedder.model_id).exists()
+    np.testing.assert_array_equal(first[:50], again)
+    np.testing.assert_array_equal(first[50], first[0])
+    assert "no vector cache" in stats.summary()
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip_vector_byte", "flip_header_byte", "garbage", "empty"])
