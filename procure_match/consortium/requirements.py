@@ -99,10 +99,12 @@ def requirements_for(tender: Tender, settings: Settings, cpv: CpvVocabulary | No
     vocab = cpv or default_vocabulary()
     out: list[Requirement] = []
     if tender.lots:
+        seen: dict[str, int] = {}
         for lot in tender.lots:
+            seen[lot.id] = seen.get(lot.id, 0) + 1  # a repeated lot id stays a separate requirement
             out.append(
                 Requirement(
-                    id=f"lot:{lot.id}",
+                    id=f"lot:{lot.id}" if seen[lot.id] == 1 else f"lot:{lot.id}#{seen[lot.id]}",
                     kind="lot",
                     label=_lot_label(lot.id, lot.title, lot.description),
                     lot_id=lot.id,

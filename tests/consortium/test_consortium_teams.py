@@ -222,3 +222,8 @@ def test_gbp_formatting():
         "£1.2M",
         "£12M",
     ]
+
+
+def test_repeated_lot_ids_stay_separate_requirements():
+    t = lots_tender(lots=(Lot(id="1", title="Roofing"), Lot(id="1", title="Roofing again")))
+    assert [r.id for r in requirements_for(t, Settings()) if r.is_work] == ["lot:1", "lot:1#2"]
