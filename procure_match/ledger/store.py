@@ -118,23 +118,34 @@ class Ledger:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            with self.transaction():
-                for stmt in _SCHEMA.split(";"):
-                    if stmt.strip():
-                        self.conn.execute(stmt)
-                row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-                if row is None:
-                    self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-                elif row[0] != SCHEMA_VERSION:
-                    raise StoreError(
-                        f"ledger schema version {row[0]} is not {SCHEMA_VERSION}",
-                        path=self.path,
-                        fix="use the procure-match version that wrote it, or start a new --ledger file",
-                    )
+            row = self._schema_version()
+            if row is None:  # a new ledger: create it (a reader of an existing one never takes the write lock)
+                with self.transaction():
+                    for stmt in _SCHEMA.split(";"):
+                        if stmt.strip():
+                            self.conn.execute(stmt)
+                    row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                    if row is None:
+                        self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                        row = (SCHEMA_VERSION,)
+            if row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"ledger schema version {row[0]} is not {SCHEMA_VERSION}",
+                    path=self.path,
+                    fix="use the procure-match version that wrote it, or start a new --ledger file",
+                )
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"cannot open the ledger ({exc})", path=self.path, fix="check the --ledger path is a ledger file"
             ) from None
+
+    def _schema_version(self) -> tuple | None:
+        try:
+            return self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
 
     def close(self) -> None:
         self.conn.close()

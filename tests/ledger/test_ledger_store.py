@@ -154,3 +154,17 @@ def test_any_sequence_keeps_totals_equal_to_latest_versions(ops, repeat):
             for src, lines_ in latest.items():
                 n = led.conn.execute("SELECT COUNT(*) FROM live_entries WHERE source_key=?", (f"council:{src}",))
                 assert n.fetchone()[0] == len(lines_)
+
+
+def test_readers_are_not_blocked_by_a_running_import(tmp_path):
+    path = tmp_path / "l.sqlite"
+    with Ledger(path) as led:
+        led.import_spend(_parsed("f.csv", [("A", 10.0)]), "council")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # an import in progress holds the write lock
+    try:
+        with Ledger(path, timeout=0.2) as reader:
+            assert reader.check() == [] and len(reader.entries()) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
