@@ -207,6 +207,31 @@ def run_scan(
 ) -> ScanRun:
     """Load, select, embed, retrieve, score, rank and record one scan."""
     say = progress or (lambda _msg: None)
+    check_paths(notice_paths, directory_path)
+    # Absolute paths: the history recognises a notice file whatever folder the scan runs from.
+    notice_paths = [Path(p).resolve() for p in notice_paths]
+    # Open the history first: an unusable store stops the scan before any expensive work.
+    store = ScanStore(
+        Path(store_path) if store_path else default_store_path(settings.scan.store),
+        timeout_s=settings.scan.store_timeout_s,
+    )
+    try:
+        return _run_stages(store, notice_paths, directory_path, settings, now, since, say, show_bars)
+    finally:
+        store.close()
+
+
+def _run_stages(
+    store: ScanStore,
+    notice_paths: list[Path],
+    directory_path: str | Path,
+    settings: Settings,
+    now: datetime,
+    since: date | None,
+    say: Progress,
+    show_bars: bool,
+) -> ScanRun:
+    """The stages in order: load, select, texts, embed, match, record."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -215,8 +240,6 @@ def run_scan(
         timings[name] = round(time.perf_counter() - clock, 3)
         clock = time.perf_counter()
 
-    # Absolute paths: the history recognises a notice file whatever folder the scan runs from.
-    notice_paths = [Path(p).resolve() for p in notice_paths]
     say("reading notices and directory")
     inputs = load_inputs(notice_paths, directory_path, settings)
     lap("load")
@@ -248,15 +271,13 @@ def run_scan(
     )
     lap("match")
 
-    path = Path(store_path) if store_path else default_store_path(settings.scan.store)
-    with ScanStore(path, timeout_s=settings.scan.store_timeout_s) as store:
-        scan_id, changes = store.record_scan(
-            scanned_at=now,
-            tenders=in_scope,
-            candidates=candidates,
-            source_files=[str(p) for p in notice_paths],
-            seen_ids={t.tender_id for t in inputs.tenders},
-        )
+    scan_id, changes = store.record_scan(
+        scanned_at=now,
+        tenders=in_scope,
+        candidates=candidates,
+        source_files=[str(p) for p in notice_paths],
+        seen_ids={t.tender_id for t in inputs.tenders},
+    )
     lap("store")
 
     result = ScanResult(
@@ -279,7 +300,7 @@ def run_scan(
         "eligible": sum(c.eligible for c in candidates),
         **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},
     }
-    return ScanRun(result=result, report=inputs.report, store_path=path, timings=timings, counts=counts)
+    return ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
 
 
 @dataclass
