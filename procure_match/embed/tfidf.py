@@ -34,6 +34,10 @@ texts take 410 MB). ``dimensions=0`` keeps one exact column per n-gram: only for
 A text with no known n-gram (empty, or only unseen symbols) gets a zero row: cosine 0 with
 everything, never NaN.
 
+``fit`` keeps the corpus's sparse TF-IDF rows (about 2 KB per short text), so embedding texts of
+the corpus (what a scan does) costs no second pass of n-gram analysis; other texts are
+transformed as usual.
+
 ``model_id`` includes a sha256 of the parameters, the scikit-learn version and the sorted fitted
 corpus (fitting is deterministic and order-independent), so vectors made under one vocabulary are
 never taken for another. ``embed_with_cache`` does not cache TF-IDF vectors at all
@@ -73,6 +77,8 @@ class TfidfEmbedder:
         self.dimensions = dimensions
         self.char_ngrams = tuple(char_ngrams)
         self._vectorizers: list = []
+        self._corpus_matrices: list = []
+        self._corpus_rows: dict[str, int] = {}
         self._buckets: list[np.ndarray] = []
         self._signs: list[np.ndarray] = []
         self._offsets: list[int] = []
@@ -121,10 +127,10 @@ class TfidfEmbedder:
             ),
             TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, dtype=np.float32),
         ]
-        fitted = []
+        fitted, matrices = [], []
         for vectorizer in candidates:
             try:
-                vectorizer.fit(texts)
+                matrices.append(vectorizer.fit_transform(texts).tocsr())
             except ValueError:  # "empty vocabulary": e.g. only stop words; the other analyzer may still work
                 continue
             fitted.append(vectorizer)
@@ -134,6 +140,11 @@ class TfidfEmbedder:
                 fix="fit on the notice and enterprise texts to be compared (they are empty)",
             )
         self._vectorizers = fitted
+        # The corpus's own TF-IDF rows, kept so embedding corpus texts (the usual case) needs no second pass.
+        self._corpus_matrices = matrices
+        self._corpus_rows = {}
+        for row, text in enumerate(texts):
+            self._corpus_rows.setdefault(text, row)
         sizes = [len(v.vocabulary_) for v in fitted]
         self._offsets = [0, *np.cumsum(sizes)[:-1].tolist()]
         if self.dimensions:
@@ -165,10 +176,22 @@ class TfidfEmbedder:
         return out
 
     def _embed_chunk(self, texts: list[str]) -> np.ndarray:
-        n = len(texts)
+        rows = np.array([self._corpus_rows.get(t, -1) for t in texts], dtype=np.intp)
+        known = rows >= 0
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if known.any():  # rows computed by fit
+            out[known] = self._project([matrix[rows[known]] for matrix in self._corpus_matrices])
+        if not known.all():
+            unseen = [t for t, r in zip(texts, rows, strict=True) if r < 0]
+            out[~known] = self._project([vectorizer.transform(unseen) for vectorizer in self._vectorizers])
+        return out
+
+    def _project(self, blocks: list) -> np.ndarray:
+        """Sum the per-block TF-IDF rows (each already L2-normalised) into dense hashed columns."""
+        n = blocks[0].shape[0]
         dense = np.zeros(n * self.dimension, dtype=np.float64)
-        for block, vectorizer in enumerate(self._vectorizers):
-            matrix = vectorizer.transform(texts).tocsr()  # rows already L2-normalised per block
+        for block, matrix in enumerate(blocks):
+            matrix = matrix.tocsr()
             rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
             if self.dimensions:
                 columns = self._buckets[block][matrix.indices]

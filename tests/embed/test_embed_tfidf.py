@@ -95,3 +95,13 @@ def test_rows_are_unit_or_zero(texts):
     embedder.fit([*CORPUS, *texts])
     norms = np.linalg.norm(embedder.embed(texts), axis=1)
     assert np.all((np.abs(norms - 1) < 1e-4) | (norms == 0))
+
+
+def test_corpus_texts_embed_the_same_as_unseen_texts():
+    """Rows kept from fit give the same vectors as transforming the text afresh."""
+    embedder = TfidfEmbedder(dimensions=128)
+    embedder.fit(CORPUS)
+    from_fit = embedder.embed([CORPUS[2], "grass cutting", CORPUS[0]])
+    embedder._corpus_rows = {}  # forget them: every text is transformed again
+    fresh = embedder.embed([CORPUS[2], "grass cutting", CORPUS[0]])
+    np.testing.assert_allclose(from_fit, fresh, atol=1e-6)
