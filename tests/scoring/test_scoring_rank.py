@@ -66,3 +66,27 @@ def test_ranking_puts_eligible_first_then_by_score():
     order = [(c.enterprise_id, c.rank) for c in ranked if c.lot_id is None]
     assert order == [("hi", 1), ("lowok", 2), ("partner", 3), ("highbad", 4)]
     assert other.rank == 1
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["T1", "T2"]), st.sampled_from([None, "1"]), unit, st.booleans(), st.booleans()),
+        max_size=30,
+    )
+)
+def test_ranks_are_one_to_n_per_group_with_eligible_first(specs):
+    cands = []
+    for i, (tid, lot, cos, cap, cert) in enumerate(specs):
+        c = _pair(f"e{i:02d}", cos, cap=cap, cert=cert)
+        c.tender_id, c.lot_id = tid, lot
+        cands.append(c)
+    ranked = rank_candidates(cands)
+    assert len(ranked) == len(cands)
+    groups = {}
+    for c in ranked:
+        groups.setdefault((c.tender_id, c.lot_id), []).append(c)
+    order = {STATUS_ELIGIBLE: 0, STATUS_NEEDS_PARTNERS: 1, STATUS_INELIGIBLE: 2}
+    for group in groups.values():
+        assert [c.rank for c in group] == list(range(1, len(group) + 1))
+        keys = [(order[c.status], -c.score) for c in group]
+        assert keys == sorted(keys)
