@@ -104,6 +104,20 @@ def scan_summary(result: ScanResult, counts: dict[str, int], timings: dict[str, 
     }
 
 
+def prepare_out_dir(out_dir: str | Path) -> Path:
+    """Create the output folder (and parents) or raise InputFileError naming it."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputFileError("is a file, not a folder", path=out, fix="pass a folder to --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot create the output folder ({exc.strerror})", path=out, fix="pass another --out"
+        ) from exc
+    return out
+
+
 def write_scan_outputs(
     out_dir: str | Path,
     result: ScanResult,
@@ -114,13 +128,7 @@ def write_scan_outputs(
     timings: dict[str, float] | None = None,
 ) -> dict[str, Path]:
     """Write every file of a scan into ``out_dir`` (created if needed); return name -> path."""
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(
-            f"cannot create the output folder ({exc.strerror})", path=out, fix="pass another --out"
-        ) from exc
+    out = prepare_out_dir(out_dir)
     rows = match_rows(result)
     paths = {
         "matches.json": out / "matches.json",

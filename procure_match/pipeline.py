@@ -25,6 +25,7 @@ from procure_match.scoring.match import (
     match_targets,
     pair_distance_km,
     score_pair,
+    target_for,
 )
 from procure_match.scoring.retrieval import pair_cosine
 from procure_match.scoring.rules import MatchTarget, RuleOutcome, exclusion_reason
@@ -349,8 +350,7 @@ def explain_pair(
     if lot_id is not None and lot_id not in lots:
         listed = ", ".join(lots) or "none"
         raise NotFoundError(f"notice {tender_id} has no lot {lot_id!r} (its lots: {listed})", fix="pass --lot LOT_ID")
-    targets = build_targets(tender, inputs.lookup, match_lots=True)
-    target = next(t for t in targets if t.lot_id == lot_id) if lot_id else targets[0]
+    target = target_for(tender, lot_id, inputs.lookup)
 
     from procure_match.texts import enterprise_text
 

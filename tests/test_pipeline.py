@@ -169,3 +169,13 @@ def test_real_contracts_finder_export_against_worker_coops(shared_data, tmp_path
     report = json.loads((out / "ingest-report.json").read_text())
     assert report["records_read"] == report["records_kept"] + report["skipped"]
     print("\nreal-data scan:", counts, summary["timings_s"])
+
+
+def test_target_for_a_notice_s_only_lot():
+    from procure_match.scoring.match import target_for
+
+    t = Tender(tender_id="S", cpv_codes=("45000000",), lots=(Lot(id="1", cpv_codes=("45210000",)),))
+    assert target_for(t).lot_id is None
+    assert target_for(t, "1").cpv_codes == ("45210000",)
+    with pytest.raises(KeyError):
+        target_for(t, "2")

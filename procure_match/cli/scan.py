@@ -137,7 +137,7 @@ def scan_command(
 
     Example: procure-match scan --notices tenders/notices.json --directory enterprises/directory.csv --out reports/scan
     """
-    from procure_match.outputs import write_scan_outputs
+    from procure_match.outputs import prepare_out_dir, write_scan_outputs
     from procure_match.pipeline import check_paths, run_scan, utc_now
 
     # Everything cheap first: settings, overrides, dates and paths, before any model loads.
@@ -147,6 +147,7 @@ def scan_command(
     now = utc_now() if as_of_date is None else datetime.combine(as_of_date, time.min, tzinfo=UTC)
     notice_paths = expand_notice_paths(list(notices))
     check_paths(notice_paths, directory)
+    prepare_out_dir(out_dir)  # an unwritable --out stops the scan before it is recorded in the history
 
     def progress(message: str) -> None:
         if not quiet:

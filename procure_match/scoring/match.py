@@ -73,6 +73,16 @@ def _target(tender: Tender, lot, lookup) -> MatchTarget:
     )
 
 
+def target_for(tender: Tender, lot_id: str | None = None, lookup=None) -> MatchTarget:
+    """The target for the whole notice (``lot_id`` None) or for one of its lots, even a notice's only lot."""
+    if lot_id is None:
+        return _target(tender, None, lookup)
+    lot = next((lot for lot in tender.lots if lot.id == lot_id), None)
+    if lot is None:
+        raise KeyError(lot_id)
+    return _target(tender, lot, lookup)
+
+
 def build_targets(tender: Tender, lookup=None, *, match_lots: bool = True) -> list[MatchTarget]:
     """The whole notice first, then each lot when there are two or more."""
     targets = [_target(tender, None, lookup)]

@@ -201,3 +201,10 @@ def test_history_recognises_a_file_given_relative_or_absolute(tmp_path, notices,
     assert result.exit_code == 0, result.output
     counts = json.loads((tmp_path / "second" / "scan-summary.json").read_text())["counts"]
     assert (counts["new"], counts["changed"], counts["withdrawn"]) == (0, 0, 0)
+
+
+def test_an_out_path_that_is_a_file_stops_before_the_scan_is_recorded(tmp_path, notices):
+    (tmp_path / "out").write_text("not a folder")
+    result = _scan(tmp_path, notices, "out")
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+    assert not (tmp_path / "scans.sqlite").exists()
