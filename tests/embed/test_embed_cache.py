@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procure_match.embed import EmbedStats, VectorCache, default_cache_dir, embed_with_cache, text_key
 from procure_match.embed import cache as cache_module
@@ -230,3 +233,20 @@ def test_unreadable_shard_is_reported_but_kept(tmp_path, monkeypatch):
     _, stats = embed_with_cache(CountingEmbedder(), TEXTS[:5], cache)
     assert stats.embedded == 5 and "could not be read" in stats.problems[0]
     assert shard.exists()  # not corrupt, so not deleted
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.lists(st.sampled_from([f"t{i}" for i in range(12)] + ["", " ", "é", "\u2028"]), max_size=15),
+    second=st.lists(st.sampled_from([f"t{i}" for i in range(12)] + ["", "é"]), max_size=15),
+)
+def test_cache_never_changes_the_answer_and_embeds_each_new_text_once(first, second):
+    with tempfile.TemporaryDirectory() as folder:
+        cache = VectorCache(Path(folder))
+        for texts, before in ((first, set()), (second, set(first))):
+            embedder = CountingEmbedder()
+            vectors, stats = embed_with_cache(embedder, texts, cache)
+            np.testing.assert_array_equal(vectors, expected_vectors(texts))
+            assert sorted(embedder.seen) == sorted(set(texts) - before)
+            assert stats.cache_hits + stats.embedded == stats.unique == len(set(texts))
+            assert stats.problems == []
