@@ -184,6 +184,12 @@ class VectorCache:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._state: dict[str, _ModelState] = {}
+        self._pending: list[str] = []  # problems met while merging, not yet handed to a caller
+
+    def take_problems(self) -> list[str]:
+        """Problems met outside ``lookup`` (while merging shards) since the last call."""
+        out, self._pending = self._pending, []
+        return out
 
     def model_dir(self, model_id: str) -> Path:
         return self.directory / model_folder_name(model_id)
@@ -285,14 +291,16 @@ class VectorCache:
         return True
 
     def _merge_locked(self, model_id: str, folder: Path) -> None:
-        self.refresh(model_id)
+        self._pending.extend(self.refresh(model_id))
         state = self._state[model_id]
         merged = list(state.numbers)
         if len(merged) < 2:
             return
         keys = list(state.index)
-        vectors, _, _ = self.lookup(model_id, keys)
-        _write_atomically(folder / _new_shard_name("-merged"), encode_shard(model_id, b"".join(keys), vectors))
+        vectors, found, problems = self.lookup(model_id, keys)
+        self._pending.extend(problems)
+        kept = b"".join(k for k, f in zip(keys, found, strict=True) if f)  # all, unless a file vanished meanwhile
+        _write_atomically(folder / _new_shard_name("-merged"), encode_shard(model_id, kept, vectors))
         for name in merged:
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
@@ -301,7 +309,7 @@ class VectorCache:
             with contextlib.suppress(OSError):
                 if now - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
                     tmp.unlink()
-        self.refresh(model_id)
+        self._pending.extend(self.refresh(model_id))
 
 
 @dataclass
@@ -378,6 +386,7 @@ def embed_with_cache(
         if cache is not None:
             try:
                 cache.add(model_id, [keys[i] for i in missing], fresh)
+                stats.problems.extend(cache.take_problems())
             except OSError as exc:
                 stats.problems.append(
                     f"cache folder {cache.directory} could not be written ({exc}): vectors not cached"
