@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -75,9 +76,7 @@ def test_directory_command(tmp_path):
 
 
 def test_readme_documents_the_ingest_commands():
-    from conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section: ingest -->")[1].split("<!-- /section: ingest -->")[0]
     for command in ("procure-match ingest notices", "procure-match ingest directory", "--strict", "--report", "--json"):
         assert command in section
