@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
-from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides, expand_notice_paths
+from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides
 from procure_match.scoring.rank import combine, weights_from
 from procure_match.scoring.rules import FEATURE, SOFT
 
@@ -34,13 +34,14 @@ def explain_command(
 ) -> None:
     """Print every part of one pair's score and every rule outcome (computed directly, even outside the top K).
 
-    Example: procure-match explain ocds-b5fd17-0001 GB-COH-01234567 --notices tenders/notices.json
-    --directory enterprises/directory.csv
+    Example: procure-match explain ocds-demo01-b22-021 se-040 --notices tenders/ocds
+    --directory enterprises/birmingham_social_enterprises.csv
     """
+    from procure_match.ingest import expand_paths
     from procure_match.pipeline import check_paths, explain_pair
 
     settings = apply_overrides(get_settings(settings_path), embedder=embedder)
-    notice_paths = expand_notice_paths(list(notices))
+    notice_paths = expand_paths(list(notices))
     check_paths(notice_paths, directory)
     ex = explain_pair(notice_paths, directory, tender_id, enterprise_id, settings, lot_id=lot)
     c = ex.candidate

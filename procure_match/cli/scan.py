@@ -52,22 +52,6 @@ def parse_since(text: str | None, *, option: str = "--since") -> date | None:
         ) from None
 
 
-def expand_notice_paths(paths: list[Path]) -> list[Path]:
-    """Folders become the notice files inside them (.json, .jsonl, .csv; sorted); files stay as given."""
-    out_paths: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.suffix.lower() in (".json", ".jsonl", ".csv") and f.is_file())
-            if not found:
-                raise InputFileError(
-                    "folder holds no .json, .jsonl or .csv notice files", path=p, fix="pass the notice files"
-                )
-            out_paths.extend(found)
-        else:
-            out_paths.append(p)
-    return out_paths
-
-
 def _summary(run, out_dir: Path) -> None:
     c = run.counts
     table = Table(title=f"Scan {run.result.scan_id} -> {escape(str(out_dir))}")
@@ -135,17 +119,21 @@ def scan_command(
 ) -> None:
     """Match notices to social enterprises; write matches.json/.csv, settings.toml and ingest-report.json.
 
-    Example: procure-match scan --notices tenders/notices.json --directory enterprises/directory.csv --out reports/scan
+    Example: procure-match scan --notices tenders/ocds --notices tenders/contracts_finder_export.csv
+    --directory enterprises/birmingham_social_enterprises.csv --out reports/scan --as-of 2021-06-01
     """
+    from procure_match.ingest import expand_paths
     from procure_match.outputs import prepare_out_dir, write_scan_outputs
     from procure_match.pipeline import check_paths, run_scan, utc_now
+    from procure_match.reference.cpv import default_vocabulary
+    from procure_match.reports import write_all
 
     # Everything cheap first: settings, overrides, dates and paths, before any model loads.
     settings = apply_overrides(get_settings(settings_path), top_k=top_k, embedder=embedder)
     since_date = parse_since(since)
     as_of_date = parse_since(as_of, option="--as-of")
     now = utc_now() if as_of_date is None else datetime.combine(as_of_date, time.min, tzinfo=UTC)
-    notice_paths = expand_notice_paths(list(notices))
+    notice_paths = expand_paths(list(notices))
     check_paths(notice_paths, directory)
     prepare_out_dir(out_dir)  # an unwritable --out stops the scan before it is recorded in the history
 
@@ -165,8 +153,10 @@ def scan_command(
     )
     paths = write_scan_outputs(out_dir, run.result, run.report, settings, counts=run.counts, timings=run.timings)
 
-    # Consortium stage and reports (consortia.json, bid briefs, digest) plug in here, reading
-    # run.result (a ScanResult) and writing into out_dir: procure_match.consortium / procure_match.reports.
+    # Consortium stage: teams for every scanned notice, consortia.json, a bid brief per team, the digest.
+    written = write_all(run.result, out_dir, settings, default_vocabulary(settings.ingest.cpv_vocabulary or None))
+    paths.update({name: written[name] for name in ("consortia", "digest_md", "digest_html")})
+    briefs = sum(1 for name in written if name.startswith("brief:") and name.endswith(".html"))
 
     _summary(run, out_dir)
     if not quiet:
@@ -178,6 +168,7 @@ def scan_command(
         for problem, action, n in report.summary_by_problem()[:8]:
             err.print(f"  {n} × {problem} -> {action}", markup=False, highlight=False)
         err.print(f"wrote {', '.join(str(p) for p in paths.values())}; history in {run.store_path}", markup=False)
+        err.print(f"{briefs} bid brief(s) in {out_dir / 'briefs'}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
