@@ -51,6 +51,19 @@ def _problems(report: IngestReport, report_path: Path | None, quiet: bool) -> No
             err.print(f"  ... and {len(rows) - PROBLEM_ROWS} more kinds (see --report FILE)")
 
 
+def print_outcome(outcome, quiet: bool) -> None:
+    """What one import did: new lines, or 'already imported', and each changed or removed row."""
+    out.print(escape(outcome.summary()), highlight=False, soft_wrap=True)
+    if outcome.resolutions and not quiet:
+        err.print("  suppliers resolved: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.resolutions.items())))
+    for row, supplier, old, new in outcome.changed[:10]:
+        out.print(
+            f"  changed row {row} {escape(supplier)}: £{old:,.2f} -> £{new:,.2f}", highlight=False, soft_wrap=True
+        )
+    for row, supplier, amount in outcome.removed[:10]:
+        out.print(f"  removed row {row} {escape(supplier)}: £{amount:,.2f} (reversed)", highlight=False, soft_wrap=True)
+
+
 @app.command("contracts")
 @friendly_errors
 def contracts_cmd(
@@ -65,13 +78,12 @@ def contracts_cmd(
     A contract seen again with a different value is recorded as a modification (a new version).
     Example: procure-match ledger contracts contracts.csv awards.jsonl
     """
-    from procure_match.ledger.contracts import load_contracts
+    from procure_match.ledger.workflow import register_contracts
 
     s = get_settings(settings)
     rep = IngestReport()
-    found = load_contracts(paths, s, rep)
     with _open(s, ledger) as led:
-        tally = led.register_contracts(found, s)
+        found, tally = register_contracts(led, paths, s, rep)
     out.print(
         f"{len(found)} contract(s) read: {tally['new']} new, {tally['modified']} modified (new version), "
         f"{tally['unchanged']} unchanged, {tally['target overrides']} target override(s)",
@@ -121,8 +133,7 @@ def import_cmd(
 
     Example: procure-match ledger import mcc_spend.csv --kind council --directory coops.csv
     """
-    from procure_match.ledger.resolve import DirectoryEntry, SupplierResolver
-    from procure_match.ledger.spendfiles import parse_spend_file
+    from procure_match.ledger.workflow import directory_resolver, import_spend_files
 
     if kind not in KINDS:
         raise InputFileError(
@@ -133,61 +144,45 @@ def import_cmd(
     s = get_settings(settings)
     cols = {**s.ledger.columns, **_parse_map(mapping)}
     rep = IngestReport()
-    resolver = None
-    with _open(s, ledger) as led:
-        if directory is not None:
-            from procure_match.ingest.directory import load_directory
 
+    def said(parsed) -> None:
+        if not quiet:
+            err.print(
+                f"{escape(Path(parsed.path).name)}: header on line {parsed.header_row}, columns "
+                + ", ".join(f"{f}='{escape(h)}'" for f, h in parsed.columns.items())
+                + f"; {escape(parsed.buyer_note)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+    progress = None if quiet else (lambda msg: err.print(escape(msg), highlight=False, soft_wrap=True))
+    with _open(s, ledger) as led:
+        resolver = None
+        if directory is not None:
             if not quiet:
                 err.print(f"Reading directory {escape(str(directory))} ...")
-            ents, _ = load_directory(directory, s, rep)
-            entries = [DirectoryEntry(e.id, e.name, e.registration_ids, e.postcode) for e in ents]
-            led.store_enterprises(entries)
-            resolver = SupplierResolver(entries, s)
-        for path in paths:
-            parsed = parse_spend_file(
-                path,
-                kind,
-                buyer=buyer,
-                mapping=cols or None,
-                header_threshold=s.ledger.header_match_threshold,
-                report=rep,
-            )
-            if not quiet:
-                err.print(
-                    f"{escape(path.name)}: header on line {parsed.header_row}, columns "
-                    + ", ".join(f"{f}='{escape(h)}'" for f, h in parsed.columns.items())
-                    + f"; {escape(parsed.buyer_note)}",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-            progress = None if quiet else (lambda msg: err.print(escape(msg), highlight=False, soft_wrap=True))
-            outcome = led.import_spend(parsed, kind, resolver=resolver, report=rep, progress=progress, source=source)
-            out.print(escape(outcome.summary()), highlight=False, soft_wrap=True)
-            if outcome.resolutions and not quiet:
-                err.print(
-                    "  suppliers resolved: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.resolutions.items()))
-                )
-            for row, supplier, old, new in outcome.changed[:10]:
-                out.print(
-                    f"  changed row {row} {escape(supplier)}: £{old:,.2f} -> £{new:,.2f}",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-            for row, supplier, amount in outcome.removed[:10]:
-                out.print(
-                    f"  removed row {row} {escape(supplier)}: £{amount:,.2f} (reversed)",
-                    highlight=False,
-                    soft_wrap=True,
-                )
-        if resolver is not None:
-            pending = led.resolve_pending(resolver)
-            if pending:
-                out.print(
-                    "earlier lines resolved now: " + ", ".join(f"{k} {v}" for k, v in sorted(pending.items())),
-                    highlight=False,
-                    soft_wrap=True,
-                )
+            resolver = directory_resolver(led, directory, s, rep)
+        run = import_spend_files(
+            led,
+            paths,
+            kind,
+            s,
+            rep,
+            resolver=resolver,
+            buyer=buyer,
+            mapping=cols,
+            source=source,
+            progress=progress,
+            on_parsed=said,
+        )
+    for outcome in run.outcomes:
+        print_outcome(outcome, quiet)
+    if run.resolved_later:
+        out.print(
+            "earlier lines resolved now: " + ", ".join(f"{k} {v}" for k, v in sorted(run.resolved_later.items())),
+            highlight=False,
+            soft_wrap=True,
+        )
     _problems(rep, report, quiet)
 
 
@@ -323,14 +318,12 @@ def report_cmd(
 
     Example: procure-match ledger report --out reports/ledger --as-of 2022-03-31
     """
-    from procure_match.ledger.progress import compute_progress
-    from procure_match.ledger.report import write_report
+    from procure_match.ledger.workflow import progress_report
 
     s = get_settings(settings)
     when = _as_of(as_of)
     with _open(s, ledger) as led:
-        progress = compute_progress(led.contracts(), led.entries(live_only=True), led.enterprises(), s, when)
-        files = write_report(progress, out_dir, s, ledger_path=str(led.path), n_imports=len(led.imports()))
+        progress, files = progress_report(led, out_dir, s, when)
     out.print(escape(progress.headline), highlight=False, soft_wrap=True)
     for f in files:
         err.print(f"wrote {escape(str(f))}", highlight=False, soft_wrap=True)
