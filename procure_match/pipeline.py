@@ -173,16 +173,27 @@ def make_fitted_embedder(settings: Settings, corpus: list[str]):
 
 
 def embed_texts(
-    embedder, settings: Settings, texts: list[str], progress: bool = False, say: Progress | None = None
+    embedder,
+    settings: Settings,
+    texts: list[str],
+    progress: bool = False,
+    say: Progress | None = None,
+    tally: dict[str, int] | None = None,
 ) -> np.ndarray:
-    """Embed through the on-disk cache (only texts not seen before are computed); ``say`` hears what happened."""
+    """Embed through the on-disk cache (only texts not seen before are computed).
+
+    ``say`` hears what happened; ``tally`` (when given) adds the texts embedded and served from the cache.
+    """
     from procure_match.embed import VectorCache, default_cache_dir, embed_with_cache
 
     vectors, stats = embed_with_cache(embedder, texts, VectorCache(default_cache_dir(settings)), progress=progress)
-    if say is not None and stats is not None:
+    if say is not None:
         say(stats.summary())
         for problem in stats.problems:
             say(f"vector cache: {problem}")
+    if tally is not None:
+        tally["texts_embedded"] = tally.get("texts_embedded", 0) + stats.embedded
+        tally["texts_from_cache"] = tally.get("texts_from_cache", 0) + stats.cache_hits
     return np.asarray(vectors, dtype=np.float32)
 
 
@@ -261,8 +272,9 @@ def _run_stages(
 
     say(f"embedding {len(texts)} notice/lot texts and {len(ent_texts)} enterprise texts")
     embedder = make_fitted_embedder(settings, corpus)
-    target_vecs = embed_texts(embedder, settings, texts, show_bars, say)
-    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say)
+    embedding: dict[str, int] = {}
+    target_vecs = embed_texts(embedder, settings, texts, show_bars, say, embedding)
+    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say, embedding)
     lap("embed")
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
@@ -300,6 +312,7 @@ def _run_stages(
         "candidates": len(candidates),
         "eligible": sum(c.eligible for c in candidates),
         **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},
+        **embedding,
     }
     return ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
 

@@ -68,8 +68,10 @@ def _summary(run, out_dir: Path) -> None:
         ("enterprises", "enterprises"),
         ("candidates kept", "candidates"),
         ("  eligible", "eligible"),
+        ("texts embedded now", "texts_embedded"),
+        ("texts from the vector cache", "texts_from_cache"),
     ):
-        table.add_row(label, f"{c[key]:,}")
+        table.add_row(label, f"{c.get(key, 0):,}")
     out.print(table)
 
     best: dict[str, object] = {}
