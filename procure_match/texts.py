@@ -5,7 +5,7 @@ the first 256 word pieces (about 1,000 characters) of a text::
 
     Grounds maintenance for parks                      <- title (or name)
     Grass cutting, planting and horticulture ...       <- description, capped at 600 characters
-    Codes: 77310000 Planting and maintenance ...       <- CPV codes with their descriptions
+    Codes: 77310000 Planting and maintenance ...       <- CPV codes with descriptions, capped
     Lots: Lot 1 Grass cutting: ...; Lot 2 Trees        <- lots (notices only), capped
 
 Whitespace is collapsed, HTML tags and entities are removed, a part that repeats an earlier one
@@ -28,6 +28,7 @@ DESCRIPTION_CHARS = 600  # a notice's, lot's or enterprise's own description
 LOT_DESCRIPTION_CHARS = 150  # each lot's description inside a notice's text
 LOTS_CHARS = 600  # the whole "Lots:" line of a notice
 LIST_CHARS = 400  # "Sectors:", "Activities:" lines
+CODES_CHARS = 500  # the "Codes:" line (some notices list 100+ codes)
 ELLIPSIS = "…"
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
@@ -97,8 +98,19 @@ def _codes_line(codes: Iterable[str], cpv: CpvVocabulary) -> str:
                 members.append(code)
         elif code not in bare:
             bare.append(code)
-    items = [f"{', '.join(members)} {desc}" for desc, members in grouped.items()] + bare
-    return f"Codes: {'; '.join(items)}" if items else ""
+    items = [(f"{', '.join(members)} {desc}", len(members)) for desc, members in grouped.items()]
+    items += [(code, 1) for code in bare]
+    if not items:
+        return ""
+    kept: list[str] = []
+    length = 0
+    for item, _ in items:  # main code first; a long list is cut and its remainder counted
+        if kept and length + len(item) > CODES_CHARS:
+            break
+        kept.append(item)
+        length += len(item) + 2
+    rest = sum(n for _, n in items[len(kept) :])
+    return f"Codes: {'; '.join(kept)}" + (f"; and {rest} more" if rest else "")
 
 
 def _list_line(label: str, items: Iterable[str], limit: int = LIST_CHARS) -> str:

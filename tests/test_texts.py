@@ -103,6 +103,17 @@ def test_codes_sharing_a_description_are_grouped_with_the_shipped_divisions():
     assert tender_text(t, default_vocabulary()) == "Works\nCodes: 45212000, 45000000 Construction work"
 
 
+def test_long_code_list_is_cut_and_the_rest_counted():
+    vocabulary = default_vocabulary()
+    codes = tuple(f"{d}000000" for d in ("45", "77", "90", "30", "48", "72", "50", "79", "85", "55", "60", "71"))
+    line = tender_text(Tender(tender_id="t", title="Framework", cpv_codes=codes), vocabulary).splitlines()[1]
+    assert line.startswith("Codes: 45000000 Construction work; 77000000 Agricultural, forestry")
+    shown = line.count("000000")
+    assert 3 <= shown < len(codes)
+    assert line.endswith(f"; and {len(codes) - shown} more")
+    assert len(line) <= 500 + 100
+
+
 def test_long_description_is_capped_at_a_boundary():
     sentence = "Grass cutting and planting in parks across the city. "
     t = Tender(tender_id="t", title="Parks", description=sentence * 40)
@@ -185,3 +196,32 @@ def test_enterprise_text_properties(e):
     assert all(line == line.strip() and line for line in text.split("\n")) or text == ""
     if "None" not in e.name + e.description + "".join(e.sectors):
         assert "None" not in text
+
+
+@pytest.mark.realdata
+def test_real_notices_make_clean_bounded_texts(shared_data):
+    from procure_match.ingest import load_notices
+    from procure_match.settings import Settings
+
+    cpv = CpvVocabulary.from_file(shared_data / "codelists" / "cpv2008_en.csv")
+    ocds = shared_data / "ocds" / "uk_cf_pcs_s2w_2025"
+    files = [
+        ocds / "public_contracts_scotland_releases.jsonl",
+        ocds / "sell2wales_releases.jsonl",
+        shared_data / "uk_notices_csv" / "cf_export_open_2025-11.csv",
+    ]
+    tenders, _ = load_notices(files, Settings())
+    assert len(tenders) >= 1000
+    lots = 0
+    for tender in tenders:
+        text = tender_text(tender, cpv)
+        assert text and text.startswith(clean(tender.title)[:50])
+        assert len(text) <= 2200, tender.tender_id
+        assert "&amp;" not in text and "<p>" not in text.lower() and "<br" not in text.lower()
+        assert all(line == line.strip() and line for line in text.split("\n"))
+        if "None" not in tender.title + tender.description:
+            assert "None" not in text
+        for lot in tender.lots:
+            lots += 1
+            assert lot_text(tender, lot, cpv)
+    assert lots >= 500  # the Scottish and Welsh notices all have lots
