@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from procure_match import __version__
-from procure_match.cli import evaluate, explain, ingest, scan
+from procure_match.cli import demo, evaluate, explain, ingest, scan
 from procure_match.cli import ledger as ledger_cli
 
 app = typer.Typer(
@@ -23,14 +23,12 @@ def version() -> None:
     print(__version__)
 
 
-evaluate.register(app)
+demo.register(app)
+app.add_typer(ingest.app, name="ingest")
 scan.register(app)
 explain.register(app)
-app.add_typer(ingest.app, name="ingest")
 ledger_cli.register(app)
-
-# Command modules (each registers its commands on ``app``):
-# ingest (ingest notices / ingest directory), scan, explain, ledger, demo, evaluate.
+evaluate.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover
