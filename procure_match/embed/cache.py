@@ -270,7 +270,11 @@ class VectorCache:
             info = {"model_id": model_id, "dimension": int(vectors.shape[1]), "format": MAGIC.rstrip(b"\0").decode()}
             _write_atomically(about, json.dumps(info, indent=2).encode())
         path = folder / _new_shard_name()
-        _write_atomically(path, encode_shard(model_id, b"".join(keys), vectors))
+        data = encode_shard(model_id, b"".join(keys), vectors)
+        _write_atomically(path, data)
+        state = self._state.setdefault(model_id, _ModelState())
+        if state.dimension in (None, vectors.shape[1]):  # later lookups here need not read it back
+            state.add(path.name, decode_shard(data, model_id))
         if len(_shard_names(folder)) > MAX_SHARDS:
             self.compact(model_id)
         return path

@@ -250,3 +250,16 @@ def test_cache_never_changes_the_answer_and_embeds_each_new_text_once(first, sec
             assert sorted(embedder.seen) == sorted(set(texts) - before)
             assert stats.cache_hits + stats.embedded == stats.unique == len(set(texts))
             assert stats.problems == []
+
+
+def test_one_cache_object_never_reads_back_what_it_wrote(tmp_path, monkeypatch):
+    cache = VectorCache(tmp_path)
+    embed_with_cache(CountingEmbedder(), TEXTS, cache)
+
+    def no_reading(self):
+        raise AssertionError(f"read {self}")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    vectors, stats = embed_with_cache(CountingEmbedder(), TEXTS, cache)
+    assert stats.cache_hits == 50
+    np.testing.assert_array_equal(vectors, expected_vectors(TEXTS))
