@@ -179,14 +179,18 @@ def embed_texts(
     progress: bool = False,
     say: Progress | None = None,
     tally: dict[str, int] | None = None,
+    cache=None,
 ) -> np.ndarray:
     """Embed through the on-disk cache (only texts not seen before are computed).
 
     ``say`` hears what happened; ``tally`` (when given) adds the texts embedded and served from the cache.
+    Pass one open ``cache`` for several calls in a scan, so its shards are read once.
     """
     from procure_match.embed import VectorCache, default_cache_dir, embed_with_cache
 
-    vectors, stats = embed_with_cache(embedder, texts, VectorCache(default_cache_dir(settings)), progress=progress)
+    if cache is None:
+        cache = VectorCache(default_cache_dir(settings))
+    vectors, stats = embed_with_cache(embedder, texts, cache, progress=progress)
     if say is not None:
         say(stats.summary())
         for problem in stats.problems:
@@ -272,9 +276,12 @@ def _run_stages(
 
     say(f"embedding {len(texts)} notice/lot texts and {len(ent_texts)} enterprise texts")
     embedder = make_fitted_embedder(settings, corpus)
+    from procure_match.embed import VectorCache, default_cache_dir
+
     embedding: dict[str, int] = {}
-    target_vecs = embed_texts(embedder, settings, texts, show_bars, say, embedding)
-    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say, embedding)
+    cache = VectorCache(default_cache_dir(settings))
+    target_vecs = embed_texts(embedder, settings, texts, show_bars, say, embedding, cache)
+    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say, embedding, cache)
     lap("embed")
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
