@@ -34,7 +34,7 @@ def explain_command(
 ) -> None:
     """Print every part of one pair's score and every rule outcome (computed directly, even outside the top K).
 
-    Example: procure-match explain ocds-demo01-b22-021 se-040 --notices tenders/ocds
+    Example: procure-match explain ocds-demo01-b22-021 se-046 --notices tenders/ocds
     --directory enterprises/birmingham_social_enterprises.csv
     """
     from procure_match.ingest import expand_paths

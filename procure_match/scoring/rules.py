@@ -156,7 +156,12 @@ def capacity(
         return RuleOutcome(CAPACITY, HARD, None, None, sentence)
     years = max(1.0, contract_years) if contract_years else 1.0
     annual = value_gbp / years
-    period = f" a year over {contract_years:.1f} years" if contract_years else " (contract period unknown: whole value)"
+    if not contract_years:
+        period = " (contract period unknown: the whole value)"
+    elif contract_years < 1:
+        period = f" (a {contract_years * 12:.0f}-month contract counts as one year)"
+    else:
+        period = f" a year ({_money(value_gbp)} over {contract_years:.1f} years)"
     failures, checks, ratio = [], [], None
     if max_contract_value is not None:
         if value_gbp > max_contract_value:
