@@ -29,3 +29,31 @@ def test_package_imports_without_torch_cost():
     code = "import sys, procure_match.cli.main; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def _command_paths(group, prefix=()):
+    for name, command in group.commands.items():
+        path = (*prefix, name)
+        if hasattr(command, "commands"):  # a group (typer vendors its own click classes)
+            yield from _command_paths(command, path)
+        else:
+            yield path
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme():
+    import typer.main
+
+    from procure_match.cli.main import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    root = typer.main.get_command(app)
+    paths = list(_command_paths(root))
+    assert len(paths) >= 15
+    for path in paths:
+        command = root
+        for part in path:
+            command = command.commands[part]
+        assert command.help and "Example" in command.help, f"procure-match {' '.join(path)} needs help with an example"
+        assert f"procure-match {' '.join(path)}" in readme or f"`{' '.join(path)}`" in readme, (
+            f"procure-match {' '.join(path)} is not in the README"
+        )
