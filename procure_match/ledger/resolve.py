@@ -11,6 +11,10 @@ Order of evidence, strongest first:
    ``ledger.accept_threshold`` accepted, at or above ``ledger.review_threshold`` queued for a
    person, below that "not a social enterprise" (``none``).
 
+Several directory entries may share one normalised name ("Oak Tree CIC" and "Oak Tree Limited"):
+the supplier is then pinned to the one whose name agrees with its legal form kept (``_light``);
+if none or several agree it is queued for review, never silently given to the first of them.
+
 "Redacted" suppliers are never resolved (status ``redacted``). A person's decision later becomes a
 ``manual`` resolution in the store.
 
@@ -34,7 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from procure_match.ledger.names import normalise_name, normalise_registration_id
+from procure_match.ledger.names import normalise_name
+from procure_match.reference import orgids
 
 SCORER = fuzz.token_sort_ratio  # the scorer for names; a benchmark's full cdist must use the same one
 PREFIX = 4
@@ -91,6 +96,13 @@ class NameIndex:
         self.exact = distinct
         self.norms = list(distinct)  # distinct normalised names
         self.first_index = np.fromiter(distinct.values(), dtype=np.int64, count=len(distinct))
+        # first directory index of a normalised name -> every index sharing it (only names shared by 2+)
+        shared: dict[int, list[int]] = defaultdict(list)
+        for i, name in enumerate(self.names):
+            norm = normalise_name(name)
+            if norm:
+                shared[distinct[norm]].append(i)
+        self.shared = {first: members for first, members in shared.items() if len(members) > 1}
         postings: dict[str, list[int]] = defaultdict(list)
         for j, norm in enumerate(self.norms):
             for key in _keys(norm):
@@ -174,11 +186,32 @@ def resolve_names(queries: Sequence[str], directory_names: Sequence[str] | NameI
     none = NameMatch(None, 0.0, METHOD_NONE, STATUS_NONE)
     out = []
     for query, norm in zip(queries, norm_of, strict=True):
-        match = results.get(norm, none)
+        match = _pin_shared(query, index, results.get(norm, none))
         if match.method == METHOD_EXACT and " " not in norm and match.index is not None:
             match = _check_one_word(query, index.names[match.index], match, review)
         out.append(match)
     return out
+
+
+def _pin_shared(query: str, index: NameIndex, match: NameMatch) -> NameMatch:
+    """When the matched normalised name belongs to several directory entries, pick the one whose name
+    agrees with the query's legal form kept; if none or several do, the closest one, queued for review."""
+    members = index.shared.get(match.index) if match.index is not None else None
+    if not members:
+        return match
+    light = _light(query)
+    agree = [i for i in members if _light(index.names[i]) == light]
+    if len(agree) == 1:
+        return NameMatch(agree[0], match.score, match.method, match.status)
+    pool = agree or members
+    scores = [float(SCORER(light, _light(index.names[i]))) for i in pool]
+    best = max(scores)
+    tied = [i for i, s in zip(pool, scores, strict=True) if s == best]
+    if len(tied) == 1 and not agree:
+        return NameMatch(tied[0], match.score, match.method, match.status)
+    return NameMatch(
+        tied[0], match.score, match.method, STATUS_REVIEW if match.status == STATUS_ACCEPTED else match.status
+    )
 
 
 def _light(name: str) -> str:
@@ -207,7 +240,7 @@ def resolve_names_full(queries: Sequence[str], directory_names: Sequence[str], s
     scores = process.cdist(norms, index.norms, scorer=SCORER, score_cutoff=review, workers=-1, dtype=np.float32)
     for query, norm, row in zip(queries, norms, scores, strict=True):
         if norm in index.exact:
-            match = NameMatch(index.exact[norm], 100.0, METHOD_EXACT, STATUS_ACCEPTED)
+            match = _pin_shared(query, index, NameMatch(index.exact[norm], 100.0, METHOD_EXACT, STATUS_ACCEPTED))
             if " " not in norm:
                 match = _check_one_word(query, index.names[match.index], match, review)
             out.append(match)
@@ -218,7 +251,9 @@ def resolve_names_full(queries: Sequence[str], directory_names: Sequence[str], s
             out.append(NameMatch(None, s, METHOD_NONE, STATUS_NONE))
         else:
             status = STATUS_ACCEPTED if s >= accept else STATUS_REVIEW
-            out.append(NameMatch(int(index.first_index[p]), round(s, 2), METHOD_FUZZY, status))
+            out.append(
+                _pin_shared(query, index, NameMatch(int(index.first_index[p]), round(s, 2), METHOD_FUZZY, status))
+            )
     return out
 
 
@@ -250,7 +285,7 @@ class SupplierResolver:
         self.by_id: dict[str, int] = {}
         for i, e in enumerate(self.entries):
             for rid in (e.id, *e.registration_ids):
-                canon = normalise_registration_id(rid)
+                canon = orgids.registration_id(rid)
                 if canon and canon not in self.by_id:
                     self.by_id[canon] = i
         self.index = NameIndex([e.name for e in self.entries])
@@ -262,7 +297,7 @@ class SupplierResolver:
             if is_redacted(name):
                 out[i] = SupplierResolution(None, METHOD_NONE, 0.0, STATUS_REDACTED)
                 continue
-            canon = normalise_registration_id(reg) if reg else None
+            canon = orgids.registration_id(reg) if reg else None
             if canon and canon in self.by_id:
                 e = self.entries[self.by_id[canon]]
                 out[i] = SupplierResolution(e.id, METHOD_ID, 100.0, STATUS_ACCEPTED, e.name)
