@@ -28,6 +28,7 @@ from procure_match.errors import InputFileError
 from procure_match.ingest.money import build_money
 from procure_match.ingest.ocds import read_cpv
 from procure_match.ingest.textutil import clean_or_none, clean_text, find_postcode, parse_date, parse_datetime
+from procure_match.reference.orgids import org_id
 
 SOURCE = "Contracts Finder"
 SUPPLIER_COLUMN = "Supplier [Name|Address|Ref type|Ref Number|Is SME|Is VCSE]"
@@ -94,10 +95,8 @@ def parse_supplier_block(block: str) -> tuple[Supplier | None, str | None]:
     ids: tuple[str, ...] = ()
     scheme = REF_SCHEMES.get(ref_type.upper())
     if scheme and ref_number:
-        number = ref_number.replace(" ", "").upper()
-        if scheme == SCHEME_COMPANIES_HOUSE and number.isdigit() and len(number) < 8:
-            number = number.zfill(8)
-        ids = (f"{scheme}-{number}",)
+        normalised = org_id(scheme, ref_number)
+        ids = (normalised or f"{scheme}-{ref_number.replace(' ', '').upper()}",)
     return (
         Supplier(
             name=name, identifiers=ids, postcode=find_postcode(address), is_sme=_yes_no(sme), is_vcse=_yes_no(vcse)

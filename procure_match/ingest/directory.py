@@ -45,6 +45,7 @@ from procure_match.errors import IngestReport, InputFileError
 from procure_match.ingest.columns import ColumnMap, detect_columns
 from procure_match.reference.cpv import normalise_cpv
 from procure_match.reference.geo import find_postcode, in_uk, normalise_postcode
+from procure_match.reference.orgids import org_id
 from procure_match.reference.postcodes import PostcodeLookup, load_postcode_lookup
 from procure_match.reference.sic import normalise_sic
 from procure_match.settings import Settings
@@ -108,25 +109,12 @@ def _blank(value: str | None) -> bool:
 
 def company_number_id(raw: str) -> str | None:
     """ "1234567" -> "GB-COH-01234567"; "sc399880" -> "GB-COH-SC399880"; None if not a CRN."""
-    text = re.sub(r"\s+", "", raw).upper()
-    if text.startswith(SCHEME_COMPANIES_HOUSE + "-"):
-        text = text[len(SCHEME_COMPANIES_HOUSE) + 1 :]
-    if re.fullmatch(r"\d{1,8}", text):
-        return f"{SCHEME_COMPANIES_HOUSE}-{text.zfill(8)}"
-    m = re.fullmatch(r"([A-Z]{2})(\d{1,6})", text)
-    if m:
-        return f"{SCHEME_COMPANIES_HOUSE}-{m.group(1)}{m.group(2).zfill(6)}"
-    return None
+    return org_id(SCHEME_COMPANIES_HOUSE, raw)
 
 
 def mutuals_id(raw: str) -> str | None:
-    """FCA Mutuals Public Register number: "525R" -> "GB-MPR-525R"; "2345 RS" -> "GB-MPR-2345RS"."""
-    text = re.sub(r"\s+", "", raw).upper()
-    if text.startswith(SCHEME_MUTUALS_REGISTER + "-"):
-        text = text[len(SCHEME_MUTUALS_REGISTER) + 1 :]
-    if re.fullmatch(r"(IP)?\d{1,6}[A-Z]{0,3}", text):
-        return f"{SCHEME_MUTUALS_REGISTER}-{text}"
-    return None
+    """FCA Mutuals Public Register number: "525R" -> "GB-MPR-525R"; "IP 01234R" -> "GB-MPR-1234R"."""
+    return org_id(SCHEME_MUTUALS_REGISTER, raw)
 
 
 def charity_id(raw: str, postcode: str | None = None, scheme: str = "") -> str | None:

@@ -16,11 +16,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from procure_match.domain import Award, Location, Lot, Money, Supplier, Tender
+from procure_match.domain import (
+    SCHEME_COMPANIES_HOUSE,
+    SCHEME_MUTUALS_REGISTER,
+    Award,
+    Location,
+    Lot,
+    Money,
+    Supplier,
+    Tender,
+)
 from procure_match.ingest.compile import OcidState, sorted_release_ids
 from procure_match.ingest.money import build_money
 from procure_match.ingest.textutil import clean_or_none, clean_text, find_postcode, parse_date, parse_datetime
 from procure_match.reference.cpv import normalise_cpv
+from procure_match.reference.orgids import org_id
 
 # OCID prefixes of UK publishers (registered with the Open Contracting Partnership).
 OCID_PUBLISHERS = {
@@ -263,10 +273,10 @@ def scheme_id(scheme: Any, ident: Any) -> str | None:
     if not scheme_s:
         return ident_s if _ORG_ID.match(ident_s) else None
     scheme_s = scheme_s.upper()
+    if scheme_s in (SCHEME_COMPANIES_HOUSE, SCHEME_MUTUALS_REGISTER):
+        return org_id(scheme_s, ident_s) or f"{scheme_s}-{ident_s}"
     if ident_s.upper().startswith(scheme_s + "-"):
         return ident_s
-    if scheme_s == "GB-COH" and ident_s.isdigit() and len(ident_s) < 8:
-        ident_s = ident_s.zfill(8)
     return f"{scheme_s}-{ident_s}"
 
 

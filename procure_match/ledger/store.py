@@ -31,7 +31,7 @@ from pathlib import Path
 from procure_match.errors import IngestReport, NotFoundError, StoreError
 from procure_match.ledger.contracts import category_for
 from procure_match.ledger.model import Breach, Contract, ParsedSpendFile, SpendLine
-from procure_match.ledger.names import normalise_name, normalise_registration_id
+from procure_match.ledger.names import normalise_name
 from procure_match.ledger.resolve import (
     METHOD_MANUAL,
     STATUS_ACCEPTED,
@@ -42,6 +42,7 @@ from procure_match.ledger.resolve import (
     SupplierResolver,
     is_redacted,
 )
+from procure_match.reference import orgids
 from procure_match.settings import Settings, user_data_dir
 
 SCHEMA_VERSION = "1"
@@ -93,7 +94,7 @@ def _now() -> str:
 
 def supplier_key(name: str, registration_id: str | None) -> str:
     """How spend lines are grouped for resolution: canonical id (if any) + normalised name."""
-    canon = normalise_registration_id(registration_id) if registration_id else None
+    canon = orgids.registration_id(registration_id) if registration_id else None
     norm = normalise_name(name) or name.strip().lower()
     return f"{canon or ''}|{norm}"
 

@@ -93,7 +93,7 @@ def test_json_matches_golden():
     assert [e.id for e in ents] == ["BSE-001", "BSE-002", "BSE-003"]
     assert ents[0].registration_ids == ("GB-COH-09876543",)  # JSON int lost its leading zero
     assert ents[0].contact.email == "hello@scb.example"
-    assert ents[1].registration_ids == ("GB-MPR-IP01234R", "GB-NIC-100002")  # BT postcode -> NI charity
+    assert ents[1].registration_ids == ("GB-MPR-1234R", "GB-NIC-100002")  # BT postcode -> NI charity
     assert (ents[1].latitude, ents[1].longitude) == (54.62, -5.95)  # swapped back, reported
     assert rep.records_read == 4 and rep.skipped == 1
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from procure_match.ledger.names import normalise_name, normalise_registration_id
+from procure_match.ledger.names import normalise_name
 from procure_match.ledger.resolve import (
     METHOD_EXACT,
     METHOD_FUZZY,
@@ -21,6 +21,7 @@ from procure_match.ledger.resolve import (
     resolve_names,
     resolve_names_full,
 )
+from procure_match.reference.orgids import registration_id
 from procure_match.settings import Settings
 
 
@@ -38,7 +39,7 @@ def test_name_normalisation_golden(fixtures):
 
 def test_registration_id_golden(fixtures):
     rows = _golden(fixtures, "ids_golden.csv")
-    got = [[raw, normalise_registration_id(raw) or ""] for raw, _ in rows]
+    got = [[raw, registration_id(raw) or ""] for raw, _ in rows]
     assert got == rows
 
 
