@@ -17,7 +17,7 @@ from procure_match.domain import Tender
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import Contract
 from procure_match.ledger.spendfiles import detect_header, parse_amount, parse_date, read_text
-from procure_match.reference.cpv import normalise_cpv
+from procure_match.reference.cpv import normalise_cpv, significant
 from procure_match.settings import LedgerSettings, Settings
 
 CONTRACT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -36,12 +36,17 @@ CONTRACT_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def category_for(cpv_codes: Sequence[str], settings: Settings | LedgerSettings) -> tuple[str | None, str | None]:
-    """(category, the CPV code that decided it) by the longest prefix; (None, None) when no code matches."""
+    """(category, the CPV code that decided it) by the longest prefix; (None, None) when no code matches.
+
+    Codes are tried in order (the main code first). An 8-digit prefix in the table stands for its
+    hierarchy level: "50700000" covers every code under group 507.
+    """
     ledger = getattr(settings, "ledger", settings)
     for code in cpv_codes:
         best: tuple[int, str] | None = None
         for category, prefixes in ledger.categories.items():
-            for prefix in prefixes:
+            for raw in prefixes:
+                prefix = significant(raw) if len(raw) == 8 else raw
                 if code.startswith(prefix) and (best is None or len(prefix) > best[0]):
                     best = (len(prefix), category)
         if best:

@@ -17,6 +17,7 @@ from typing import Any
 from procure_match.consortium import Team
 from procure_match.consortium.explain import gbp
 from procure_match.domain import Candidate, Enterprise, Money, ScanResult, Tender
+from procure_match.ledger.contracts import category_for
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary
 from procure_match.settings import Settings
 
@@ -141,18 +142,6 @@ def notice_text(tender: Tender) -> str:
     return " ".join(p for p in parts if p)
 
 
-def category_of(codes: tuple[str, ...], settings: Settings) -> str | None:
-    """Spend category by CPV prefix, longest prefix wins (``ledger.categories``); None when no prefix matches."""
-    best: tuple[int, str] | None = None
-    for category, prefixes in settings.ledger.categories.items():
-        for prefix in prefixes:
-            p = prefix.rstrip("0") if len(prefix) == 8 else prefix
-            for code in codes:
-                if code.startswith(p) and (best is None or len(p) > best[0]):
-                    best = (len(p), category)
-    return best[1] if best else None
-
-
 def _tender_codes(tender: Tender) -> tuple[str, ...]:
     codes = list(tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ()))
     for lot in tender.lots:
@@ -228,7 +217,7 @@ def _evidence(tender: Tender, ent: Enterprise, rows: list[Candidate], cpv: CpvVo
 
 def social_value(tender: Tender, team: Team, enterprises: dict[str, Enterprise], settings: Settings) -> dict[str, Any]:
     """The contract's social-enterprise spend target and how much of it this team's win would meet."""
-    category = category_of(_tender_codes(tender), settings)
+    category, _ = category_for(_tender_codes(tender), settings)
     pct = settings.ledger.targets.get(category) if category else None
     value = tender.value.amount_gbp
     social = [m for m in team.members if enterprises.get(m) and enterprises[m].is_social_legal_form]

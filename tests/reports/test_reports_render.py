@@ -19,7 +19,6 @@ from procure_match.reports import write_all
 from procure_match.reports.context import (
     brief_context,
     brief_stem,
-    category_of,
     days_between,
     digest_context,
     matching_phrases,
@@ -165,10 +164,12 @@ def test_small_helpers():
     assert safe_url("javascript:alert(1)") is None and safe_url("https://x.example/a?b=1") == "https://x.example/a?b=1"
     assert matching_phrases("Roof repairs and scaffolding hire", "We do roof repairs") == ["roof repairs"]
     settings = Settings()
-    assert category_of(("45261000",), settings) == "built environment"
-    assert category_of(("50700000",), settings) == "built environment"
-    assert category_of(("50100000",), settings) is None
-    assert category_of(("55520000",), settings) is None
+    from procure_match.ledger.contracts import category_for
+
+    assert category_for(("45261000",), settings)[0] == "built environment"
+    assert category_for(("50710000",), settings)[0] == "built environment"  # under group 507
+    assert category_for(("50100000",), settings)[0] is None
+    assert category_for(("55520000",), settings)[0] is None
     from procure_match.domain import Money
 
     assert money_text(Money()) == "not stated"
