@@ -55,9 +55,9 @@ def make_embedder(settings: Settings) -> Embedder:
     """
     conf = settings.embedder
     if conf.backend == "sentence-transformers":
-        from procure_match.embed.sentence import SentenceTransformerEmbedder
+        from procure_match.embed.openvino import select_sentence_embedder
 
-        return SentenceTransformerEmbedder(model=conf.model, batch_size=conf.batch_size, device=conf.device)
+        return select_sentence_embedder(conf)  # torch, or OpenVINO when installed and checked (embedder.runtime)
     if conf.backend == "tfidf":
         from procure_match.embed.tfidf import TfidfEmbedder
 

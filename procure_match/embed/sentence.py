@@ -108,18 +108,29 @@ class SentenceTransformerEmbedder:
             self.label = model
         self._model: Any = None
         self._model_id: str | None = None
+        self.runtime = "torch"
+        self.runtime_note = ""  # why a faster runtime was not used (set by make_embedder), "" when nothing to say
+
+    @property
+    def model_folder(self) -> Path | None:
+        """The local model folder (packaged or given), None for a Hugging Face name."""
+        return self._folder
 
     # -- identity -------------------------------------------------------------------------
     @property
     def model_id(self) -> str:
-        """``sentence-transformers:<name>:<fingerprint of the model files>`` (no model load needed)."""
+        """``sentence-transformers:<name>:<fingerprint of the model files>:torch-fp32`` (no model load needed).
+
+        The runtime and precision are part of the id, so vectors from torch and from OpenVINO
+        (``procure_match.embed.openvino``) are never mixed in the vector cache.
+        """
         if self._model_id is None:
             folder = self._folder or _hub_snapshot(self.model_name)
             if folder is None:
                 self._load()  # a hub name not cached yet: loading downloads it (or fails clearly)
                 folder = _hub_snapshot(self.model_name)
             fingerprint = folder_fingerprint(folder)[:16] if folder else "unresolved"
-            self._model_id = f"sentence-transformers:{self.label}:{fingerprint}"
+            self._model_id = f"sentence-transformers:{self.label}:{fingerprint}:torch-fp32"
         return self._model_id
 
     @property
