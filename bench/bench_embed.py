@@ -1,6 +1,6 @@
 """Embedding throughput: procure-match's embedder against a bare sentence-transformers encode.
 
-    python bench/bench_embed.py [--quick] [--n 5000] [--n-long 400] [--data bench/data]
+    python bench/bench_embed.py [--quick] [--n 2000] [--n-long 200] [--data bench/data]
 
 Target (a): cold directory embedding (no vector cache) through ``make_embedder(settings)`` with the
 sentence-transformers backend runs at >= 0.95 of the speed of a bare
@@ -118,14 +118,14 @@ def bench_pair(pm_embedder, bare_model, texts: list[str], batch_size: int, repea
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=5_000, help="directory (short) texts; 100000 for the full directory")
-    parser.add_argument("--n-long", type=int, default=400, help="notice (long) texts")
+    parser.add_argument("--n", type=int, default=2_000, help="directory (short) texts; 100000 for the full directory")
+    parser.add_argument("--n-long", type=int, default=200, help="notice (long) texts")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--data", type=Path, default=BENCH / "data")
-    parser.add_argument("--quick", action="store_true", help="1,000 short and 100 long texts")
+    parser.add_argument("--quick", action="store_true", help="300 short and 30 long texts")
     args = parser.parse_args(argv)
     if args.quick:
-        args.n, args.n_long = 1_000, 100
+        args.n, args.n_long = 300, 30
     if args.repeats < 3:
         parser.error("--repeats must be at least 3 (every speed figure is a median of at least three runs)")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
