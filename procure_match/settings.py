@@ -41,8 +41,9 @@ class EmbedderSettings:
     # (the "fast" extra) and its offline export agreed with torch fp32 on the probe texts (cosine
     # >= 0.999, identical top-10), else torch; "torch"; "openvino" (an error if it cannot be used).
     runtime: str = "auto"
-    # OpenVINO inference precision: "f32" (default: about 2x torch, identical top-10 on the benchmark)
-    # or "bf16" (faster still, but top-10 retrievals differ from torch fp32 for about 1 notice in 100).
+    # OpenVINO inference precision: "f32" (default: about 1.7-2x torch, identical top-10 on the benchmark)
+    # or "bf16" (about 3x, but some top-10 sets differ from torch fp32, so it fails the agreement check
+    # for all-MiniLM-L6-v2 and "auto" then stays on torch; see models/README.md).
     openvino_precision: str = "f32"
     # Folder for OpenVINO exports; "" = models/cache in a source checkout, else <user data folder>/models.
     export_dir: str = ""
