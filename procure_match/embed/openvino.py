@@ -255,7 +255,10 @@ def ensure_export(
     check, error = read_check(out_dir)
     if check is not None or error:
         return check, error
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return None, f"cannot create the export folder {out_dir.parent} ({exc.strerror}); set embedder.export_dir"
     command = [sys.executable, "-m", "procure_match.embed.openvino", str(model_folder), str(out_dir), precision]
     env = {**os.environ, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1")}
     try:

@@ -209,3 +209,11 @@ def test_openvino_vectors_follow_torch_fp32():
     assert row_cosines(want, got).min() >= 0.999
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     assert embedder.embed([]).shape == (0, 384)
+
+
+def test_an_export_folder_that_cannot_be_made_falls_back_with_the_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(ov_runtime, "openvino_installed", lambda: True)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the export folder should go")
+    embedder = make_embedder(_conf(blocker / "exports"))
+    assert embedder.runtime == "torch" and "cannot create the export folder" in embedder.runtime_note
