@@ -201,13 +201,17 @@ def embed_texts(
     return np.asarray(vectors, dtype=np.float32)
 
 
-def corpus_texts(inputs: Inputs, settings: Settings) -> list[str]:
-    """Every notice/lot text and enterprise text read: what the embedder is fitted on, in scan and explain alike."""
+def corpus_texts(inputs: Inputs, settings: Settings, enterprise_texts: list[str] | None = None) -> list[str]:
+    """Every notice/lot text and enterprise text read: what the embedder is fitted on, in scan and explain alike.
+
+    ``enterprise_texts`` (one per ``inputs.enterprises``, in order) saves building them twice (6 s at 100,000)."""
     from procure_match.texts import enterprise_text
 
     match_lots = settings.scan.match_lots
     notices = [txt for t in inputs.tenders for txt in target_texts(inputs, t, build_targets(t, match_lots=match_lots))]
-    return notices + [enterprise_text(e, inputs.cpv, inputs.sic) for e in inputs.enterprises]
+    if enterprise_texts is None:
+        enterprise_texts = [enterprise_text(e, inputs.cpv, inputs.sic) for e in inputs.enterprises]
+    return notices + list(enterprise_texts)
 
 
 def run_scan(
@@ -271,7 +275,7 @@ def _run_stages(
         targets.extend(ts)
         texts.extend(target_texts(inputs, t, ts))
     ent_texts = [enterprise_text(e, inputs.cpv, inputs.sic) for e in inputs.enterprises]
-    corpus = corpus_texts(inputs, settings)
+    corpus = corpus_texts(inputs, settings, ent_texts)
     lap("texts")
 
     say(f"embedding {len(texts)} notice/lot texts and {len(ent_texts)} enterprise texts")
