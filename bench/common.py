@@ -106,17 +106,20 @@ def time_once(func: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def interleaved_medians(funcs: dict[str, Callable[[], Any]], repeats: int = 3) -> dict[str, dict[str, Any]]:
-    """Run each function ``repeats`` times, interleaved (A B A B ...), and report medians.
+    """Run each function ``repeats`` times, interleaved, and report medians.
 
     Interleaving spreads the noise of a shared machine over every contender instead of letting
-    one of them run during a quiet spell. Returns ``{name: {"median_s", "runs_s", "last"}}``.
+    one of them run during a quiet spell; the order alternates between rounds (A B, B A, A B, ...)
+    so that going first or second in a round favours no one. Returns
+    ``{name: {"median_s", "runs_s", "last"}}``.
     """
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
     runs: dict[str, list[float]] = {name: [] for name in funcs}
     last: dict[str, Any] = {}
-    for _ in range(repeats):
-        for name, func in funcs.items():
+    for round_no in range(repeats):
+        order = list(funcs.items()) if round_no % 2 == 0 else list(reversed(funcs.items()))
+        for name, func in order:
             seconds, last[name] = time_once(func)
             runs[name].append(seconds)
     return {
