@@ -129,7 +129,11 @@ class OpenVinoEncoder:
         return {name: np.asarray(columns[name], dtype=np.int64) for name in self.input_names}
 
     def encode(
-        self, texts: Sequence[str], batch_size: int | None = None, normalize_embeddings: bool = True
+        self,
+        texts: Sequence[str],
+        batch_size: int | None = None,
+        normalize_embeddings: bool = True,
+        show_progress_bar: bool = False,
     ) -> np.ndarray:
         """Float32 rows, in order (unit length unless asked not to), like ``SentenceTransformer.encode``.
 
@@ -147,7 +151,12 @@ class OpenVinoEncoder:
             out[rows] = request.get_output_tensor(0).data
 
         queue.set_callback(store)
-        for start in range(0, len(texts), batch_size):
+        starts = range(0, len(texts), batch_size)
+        if show_progress_bar:  # the same stderr bar as SentenceTransformer.encode(show_progress_bar=True)
+            from tqdm.auto import tqdm
+
+            starts = tqdm(starts, desc="Batches", unit="batch")
+        for start in starts:
             rows = order[start : start + batch_size]
             queue.start_async(self._features([str(texts[i]) for i in rows]), rows)
         queue.wait_all()
@@ -305,7 +314,7 @@ class OpenVinoEmbedder:
         """Nothing to learn: the model is pretrained."""
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        return self._load().encode(list(texts))
+        return self._load().encode(list(texts), show_progress_bar=progress)
 
     def _load(self) -> OpenVinoEncoder:
         if self._encoder is None:
