@@ -31,7 +31,6 @@ import os
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +43,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import figure, machine_info, update_results_md, write_result
+
+from procure_match.ledger.names import normalise_name
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "uk_notices_csv" / "ted_uk_award_suppliers_2020.csv"
@@ -60,57 +61,13 @@ SPANISH_TOP5 = 0.2312  # Complexity 2020, doi 10.1155/2020/8858258 (102,087 Span
 
 # ----------------------------------------------------------------------------- names
 
-_LEGAL_SUFFIXES = frozenset(
-    [
-        "ltd",
-        "limited",
-        "plc",
-        "llp",
-        "llc",
-        "lp",
-        "inc",
-        "incorporated",
-        "cic",
-        "cio",
-        "gmbh",
-        "bv",
-        "sa",
-        "sas",
-        "srl",
-        "ag",
-        "nv",
-        "co",
-        "company",
-        "uk",
-        "group",
-        "holdings",
-    ]
-)
-_TRADING_AS = re.compile(r"\b(?:t/a|ta|trading as|t a)\b.*$")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
 
 def normalise_supplier(name: str | None) -> str:
-    """A grouping key for a supplier name: "Smith & Sons (UK) Ltd t/a Smiths" -> "smith and sons".
+    """A grouping key for a supplier name: the ledger's name normalisation (one rule for the package).
 
-    Lower case, accents folded, "&"/"+" read as "and", a "t/a ..." / "trading as ..." tail and
-    bracketed parts dropped, punctuation removed, a leading "the" and trailing legal suffixes
-    (Ltd, Limited, plc, LLP, CIC, UK, Group, ...) removed. Blank names give "".
+    "Smith & Sons (UK) Ltd t/a Smiths" -> "smith sons"; blank names give "".
     """
-    if not name:
-        return ""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii").lower()
-    text = text.replace("&", " and ").replace("+", " and ")
-    text = re.sub(r"\(trading as[^)]*\)", " ", text)
-    text = re.sub(r"\([^)]*\)", " ", text)
-    text = text.replace("c.i.c.", " cic ").replace("c.i.c", " cic ")
-    text = _TRADING_AS.sub(" ", text)
-    tokens = _NON_WORD.sub(" ", text).split()
-    if tokens and tokens[0] == "the":
-        tokens = tokens[1:]
-    while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
-        tokens.pop()
-    return " ".join(tokens)
+    return normalise_name(name)
 
 
 # ----------------------------------------------------------------------------- data

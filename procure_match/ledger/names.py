@@ -59,6 +59,8 @@ def _ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+_BRACKETS = re.compile(r"\([^)]*\)")
+_TRADING_AS = re.compile(r"\b(?:t/a|trading as)\b.*$")
 _PHRASES = re.compile(r"\b(?:" + "|".join(_LEGAL_PHRASES) + r")\b")
 _CIC = re.compile(r"\bc\s?i\s?c\b")
 _COOP = re.compile(r"\bco-op(erative)?\b")
@@ -72,6 +74,10 @@ def normalise_name(name: str | None) -> str:
     'green works'
     >>> normalise_name("Smith & Sons (UK) Limited")
     'smith sons'
+    >>> normalise_name("Ramboll UK Ltd t/a Ramboll")
+    'ramboll'
+
+    Bracketed parts and a "t/a ..." / "trading as ..." tail are dropped: the registered name leads.
     """
     if not name:
         return ""
@@ -79,6 +85,7 @@ def normalise_name(name: str | None) -> str:
     if not text.isascii():
         text = _ascii_fold(text)
     text = text.lower().replace("&", " and ").replace("+", " and ")
+    text = _TRADING_AS.sub(" ", _BRACKETS.sub(" ", text))
     text = _DOTTED.sub(lambda m: " " + m.group(0).replace(".", "") + " ", text)
     text = _CIC.sub(" cic ", text)
     text = _COOP.sub(lambda m: " cooperative " if m.group(1) else " coop ", text)
