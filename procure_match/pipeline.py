@@ -52,6 +52,16 @@ class Inputs:
     lookup: object | None
     cpv: object
     sic: object
+    evidence: dict[str, str] = field(default_factory=dict)  # enterprise id -> "Contracts won: ..." line
+
+    def enterprise_texts(self, enterprises: Sequence[Enterprise] | None = None) -> list[str]:
+        """The text each enterprise is embedded from (with its award evidence when there is some)."""
+        from procure_match.texts import enterprise_text
+
+        return [
+            enterprise_text(e, self.cpv, self.sic, self.evidence.get(e.id, ""))
+            for e in (self.enterprises if enterprises is None else enterprises)
+        ]
 
 
 def check_paths(notice_paths: Sequence[str | Path], directory_path: str | Path) -> None:
@@ -84,9 +94,14 @@ def load_inputs(notice_paths: Sequence[str | Path], directory_path: str | Path, 
     tenders = dedupe_tenders(tenders, report)
     enterprises = dedupe_enterprises(enterprises, report)
     cpv = default_vocabulary(settings.ingest.cpv_vocabulary or None)
-    return Inputs(
-        tenders, enterprises, report, lookup, cpv, default_sic_vocabulary(settings.ingest.sic_vocabulary or None)
-    )
+    evidence: dict[str, str] = {}
+    if settings.scan.award_history:
+        from procure_match.award_history import evidence_line, won_contracts
+
+        evidence = {eid: evidence_line(won) for eid, won in won_contracts(tenders, enterprises).items()}
+        report.counts["enterprises with award history"] = len(evidence)
+    sic = default_sic_vocabulary(settings.ingest.sic_vocabulary or None)
+    return Inputs(tenders, enterprises, report, lookup, cpv, sic, evidence)
 
 
 def dedupe_tenders(tenders: Sequence[Tender], report: IngestReport) -> list[Tender]:
@@ -205,12 +220,10 @@ def corpus_texts(inputs: Inputs, settings: Settings, enterprise_texts: list[str]
     """Every notice/lot text and enterprise text read: what the embedder is fitted on, in scan and explain alike.
 
     ``enterprise_texts`` (one per ``inputs.enterprises``, in order) saves building them twice (6 s at 100,000)."""
-    from procure_match.texts import enterprise_text
-
     match_lots = settings.scan.match_lots
     notices = [txt for t in inputs.tenders for txt in target_texts(inputs, t, build_targets(t, match_lots=match_lots))]
     if enterprise_texts is None:
-        enterprise_texts = [enterprise_text(e, inputs.cpv, inputs.sic) for e in inputs.enterprises]
+        enterprise_texts = inputs.enterprise_texts()
     return notices + list(enterprise_texts)
 
 
@@ -266,15 +279,13 @@ def _run_stages(
     in_scope, scanned, excluded = select_tenders(inputs.tenders, now, settings, since)
     say(f"{len(inputs.tenders)} notices read, {len(scanned)} to scan, {len(excluded)} excluded")
 
-    from procure_match.texts import enterprise_text
-
     targets: list[MatchTarget] = []
     texts: list[str] = []
     for t in scanned:
         ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots)
         targets.extend(ts)
         texts.extend(target_texts(inputs, t, ts))
-    ent_texts = [enterprise_text(e, inputs.cpv, inputs.sic) for e in inputs.enterprises]
+    ent_texts = inputs.enterprise_texts()
     corpus = corpus_texts(inputs, settings, ent_texts)
     lap("texts")
 
@@ -376,11 +387,9 @@ def explain_pair(
         raise NotFoundError(f"notice {tender_id} has no lot {lot_id!r} (its lots: {listed})", fix="pass --lot LOT_ID")
     target = target_for(tender, lot_id, inputs.lookup)
 
-    from procure_match.texts import enterprise_text
-
     embedder = make_fitted_embedder(settings, corpus_texts(inputs, settings))
     vec_t = embed_texts(embedder, settings, target_texts(inputs, tender, [target]))
-    vec_e = embed_texts(embedder, settings, [enterprise_text(enterprise, inputs.cpv, inputs.sic)])
+    vec_e = embed_texts(embedder, settings, inputs.enterprise_texts([enterprise]))
     cosine = pair_cosine(vec_t[0], vec_e[0])
     lat, lon = enterprise_coordinates([enterprise], inputs.lookup)
     km = pair_distance_km(target, float(lat[0]), float(lon[0]))

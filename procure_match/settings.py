@@ -124,6 +124,9 @@ class DirectorySettings:
 class ScanSettings:
     # Candidates kept per notice and per lot (cosine top-K before rules).
     top_k: int = 20
+    # Add the titles of contracts an enterprise has won (award notices among the inputs, matched by
+    # registration id or exact normalised name) to its profile text. Measured in bench/eval_awards.py.
+    award_history: bool = True
     # SQLite scan history; "" = <user data folder>/procure-match/scans.sqlite.
     store: str = ""
     # Seconds to wait for another scan's write lock on the store before giving up with a clear error.

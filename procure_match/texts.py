@@ -174,12 +174,13 @@ def lot_text(tender: Tender, lot: Lot, cpv: CpvVocabulary) -> str:
     )
 
 
-def enterprise_text(e: Enterprise, cpv: CpvVocabulary, sic: CodeDescriber | None = None) -> str:
+def enterprise_text(e: Enterprise, cpv: CpvVocabulary, sic: CodeDescriber | None = None, evidence: str = "") -> str:
     """Name, description of services, sectors, CPV codes and SIC activities of an enterprise.
 
     SIC codes are written as their descriptions only ("Activities: Landscape service
     activities"): notices never carry SIC codes, so the digits would only add noise. Without a
-    SIC vocabulary they are left out.
+    SIC vocabulary they are left out. ``evidence`` is an extra line such as the contracts the
+    enterprise has won (``award_history.evidence_line``), added last.
     """
     seen: set[str] = set()
     name = _distinct([clean(e.name)], seen)
@@ -198,5 +199,6 @@ def enterprise_text(e: Enterprise, cpv: CpvVocabulary, sic: CodeDescriber | None
             _list_line("Sectors", sectors),
             codes_line,
             _list_line("Activities", activities),
+            clean(evidence),
         ]
     )
