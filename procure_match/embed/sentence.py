@@ -171,6 +171,12 @@ class SentenceTransformerEmbedder:
                 fix=f"pip install sentence-transformers (with torch==2.13.0 first), {BACKEND_FIX}",
             ) from exc
         source = str(self._folder) if self._folder else self.model_name
+        try:  # transformers' own "Loading weights" bar would print even under --quiet; ours is enough
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+        except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+            pass
         try:
             self._model = SentenceTransformer(source, device=self.device)
         except Exception as exc:  # network, missing files, bad config: all reported the same clear way
