@@ -55,6 +55,14 @@ SCAN_DATE = datetime(2026, 12, 1, tzinfo=UTC)  # make_scale_data's fixed scan da
 GB = 1e9
 
 
+def runtime_label() -> str:
+    """The runtime default settings pick here: "torch-fp32", or "openvino-f32" when openvino is installed."""
+    from procure_match.embed import make_embedder
+    from procure_match.settings import Settings
+
+    return make_embedder(Settings()).model_id.rsplit(":", 1)[-1]
+
+
 def settings_for(cache_dir: Path, backend: str = "sentence-transformers"):
     from procure_match.settings import Settings
 
@@ -474,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             figures,
             settings={
                 "repeats": args.repeats,
-                "backend": "sentence-transformers (torch, CPU)",
+                "backend": f"sentence-transformers, runtime {runtime_label()}",
                 "top_k": top_k,
                 "enterprises": len(ent_texts),
                 "notices": json.loads((data / "manifest.json").read_text()).get("notices"),
