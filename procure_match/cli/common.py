@@ -10,8 +10,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
-from procure_match.errors import ProcureMatchError
+from procure_match.errors import IngestReport, ProcureMatchError
 from procure_match.settings import Settings, load_settings
 
 # Data goes to stdout; progress, summaries of problems and errors go to stderr.
@@ -21,6 +23,9 @@ err = Console(stderr=True)
 SettingsOption = Annotated[
     Path | None,
     typer.Option("--settings", help="TOML settings file (see README, 'Settings'). Defaults apply when omitted."),
+]
+ReportOption = Annotated[
+    Path | None, typer.Option("--report", help="Write every record-level problem as JSON to this file.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries on stderr.")]
 
@@ -50,3 +55,24 @@ def get_settings(path: Path | None) -> Settings:
 
 def progress_enabled(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
+
+
+PROBLEM_ROWS = 12
+
+
+def print_problems(report: IngestReport, *, none_message: str | None = "No problems found.") -> None:
+    """Problems by kind (count, problem, action) on stderr, most frequent first; the rest are in --report."""
+    rows = report.summary_by_problem()
+    if not rows:
+        if none_message:
+            err.print(none_message)
+        return
+    table = Table(title=f"Problems: {report.skipped} skipped, {report.repaired} repaired", title_justify="left")
+    table.add_column("count", justify="right")
+    table.add_column("problem")
+    table.add_column("action")
+    for problem, action, n in rows[:PROBLEM_ROWS]:
+        table.add_row(str(n), escape(problem), escape(action))
+    err.print(table)
+    if len(rows) > PROBLEM_ROWS:
+        err.print(f"... and {len(rows) - PROBLEM_ROWS} more kinds of problem (see --report FILE for every one).")

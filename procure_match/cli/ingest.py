@@ -15,10 +15,12 @@ from rich.table import Table
 from procure_match.cli.common import (
     EXIT_RECORD_PROBLEMS,
     QuietOption,
+    ReportOption,
     SettingsOption,
     err,
     friendly_errors,
     get_settings,
+    print_problems,
     progress_enabled,
 )
 from procure_match.errors import IngestReport, InputFileError
@@ -29,29 +31,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ReportOption = Annotated[
-    Path | None, typer.Option("--report", help="Write the full ingest report (every problem) as JSON to this file.")
-]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Exit with status 3 when any record was skipped or repaired.")
 ]
-PROBLEM_ROWS = 12
-
-
-def _print_problems(report: IngestReport) -> None:
-    rows = report.summary_by_problem()
-    if not rows:
-        err.print("No problems found.")
-        return
-    table = Table(title=f"Problems: {report.skipped} skipped, {report.repaired} repaired", title_justify="left")
-    table.add_column("count", justify="right")
-    table.add_column("problem")
-    table.add_column("action")
-    for problem, action, n in rows[:PROBLEM_ROWS]:
-        table.add_row(str(n), escape(problem), escape(action))
-    err.print(table)
-    if len(rows) > PROBLEM_ROWS:
-        err.print(f"... and {len(rows) - PROBLEM_ROWS} more kinds of problem (see --report FILE for every one).")
 
 
 def _finish(report: IngestReport, report_path: Path | None, strict: bool, quiet: bool) -> None:
@@ -122,7 +104,7 @@ def notices(
             f"from {ingest_report.records_read} records ({ingest_report.records_kept} kept, "
             f"{ingest_report.skipped} skipped)."
         )
-        _print_problems(ingest_report)
+        print_problems(ingest_report)
     _finish(ingest_report, report, strict, quiet)
 
 
@@ -165,5 +147,5 @@ def directory(
         for form, n in forms.most_common():
             table.add_row(escape(form), str(n))
         err.print(table)
-        _print_problems(ingest_report)
+        print_problems(ingest_report)
     _finish(ingest_report, report, strict, quiet)

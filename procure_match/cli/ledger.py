@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from procure_match.cli.common import QuietOption, SettingsOption, err, friendly_errors, get_settings, out
+from procure_match.cli.common import (
+    QuietOption,
+    ReportOption,
+    SettingsOption,
+    err,
+    friendly_errors,
+    get_settings,
+    out,
+    print_problems,
+)
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import KINDS
 from procure_match.settings import Settings
@@ -25,10 +34,6 @@ LedgerOption = Annotated[
     Path | None,
     typer.Option("--ledger", help="Ledger SQLite file (default: settings ledger.path, else the user data folder)."),
 ]
-ReportOption = Annotated[
-    Path | None, typer.Option("--report", help="Write every record-level problem as JSON to this file.")
-]
-PROBLEM_ROWS = 10
 
 
 def _open(settings: Settings, ledger: Path | None):
@@ -42,13 +47,7 @@ def _problems(report: IngestReport, report_path: Path | None, quiet: bool) -> No
         report.write_json(report_path)
     if quiet:
         return
-    rows = report.summary_by_problem()
-    if rows:
-        err.print(f"Problems: {report.skipped} skipped, {report.repaired} repaired")
-        for problem, action, n in rows[:PROBLEM_ROWS]:
-            err.print(f"  {n:>6}  {escape(problem)} -> {escape(action)}", highlight=False, soft_wrap=True)
-        if len(rows) > PROBLEM_ROWS:
-            err.print(f"  ... and {len(rows) - PROBLEM_ROWS} more kinds (see --report FILE)")
+    print_problems(report, none_message=None)
 
 
 def print_outcome(outcome, quiet: bool) -> None:

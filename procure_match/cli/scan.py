@@ -10,7 +10,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from procure_match.cli.common import QuietOption, SettingsOption, err, friendly_errors, get_settings, out
+from procure_match.cli.common import (
+    QuietOption,
+    SettingsOption,
+    err,
+    friendly_errors,
+    get_settings,
+    out,
+    print_problems,
+)
 from procure_match.errors import InputFileError, SettingsError
 from procure_match.settings import Settings
 
@@ -167,8 +175,7 @@ def scan_command(
             f"{report.records_kept} of {report.records_read} records kept; "
             f"{report.skipped} skipped, {report.repaired} repaired (details: {paths['ingest-report.json']})"
         )
-        for problem, action, n in report.summary_by_problem()[:8]:
-            err.print(f"  {n} × {problem} -> {action}", markup=False, highlight=False)
+        print_problems(report, none_message=None)
         err.print(f"wrote {', '.join(str(p) for p in paths.values())}; history in {run.store_path}", markup=False)
         err.print(f"{briefs} bid brief(s) in {out_dir / 'briefs'}", markup=False)
 

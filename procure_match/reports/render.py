@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from procure_match.consortium import Team, form_teams
 from procure_match.domain import ScanResult
 from procure_match.errors import InputFileError
+from procure_match.outputs import prepare_out_dir
 from procure_match.reference.cpv import CpvVocabulary
 from procure_match.reports.context import (
     brief_context,
@@ -66,16 +67,6 @@ def render(template: str, context: dict) -> str:
     return re.sub(r"\n{3,}", "\n\n", text) if template.endswith(".md.j2") else text
 
 
-def _ensure_dir(path: Path) -> Path:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputFileError(
-            f"cannot create the output folder ({exc.strerror})", path=path, fix="choose a folder you can write to"
-        ) from exc
-    return path
-
-
 def _write(path: Path, text: str) -> Path:
     try:
         path.write_text(text, encoding="utf-8")
@@ -89,7 +80,7 @@ def _write(path: Path, text: str) -> Path:
 def write_consortia_json(teams: list[Team], path: str | Path, result: ScanResult | None = None) -> Path:
     """Every team (and every notice with no possible team, with its gaps) as a JSON list."""
     p = Path(path)
-    _ensure_dir(p.parent)
+    prepare_out_dir(p.parent)
     return _write(p, json.dumps(consortia_records(teams, result), indent=2, ensure_ascii=False) + "\n")
 
 
@@ -97,7 +88,7 @@ def write_briefs(
     result: ScanResult, teams: list[Team], out_dir: str | Path, settings: Settings, cpv: CpvVocabulary | None = None
 ) -> list[Path]:
     """``out_dir/briefs/<tender>-<n>.md`` and ``.html`` for every feasible team (n = 1 for the best)."""
-    folder = _ensure_dir(Path(out_dir) / "briefs")
+    folder = prepare_out_dir(Path(out_dir) / "briefs")
     written = []
     for team in teams:
         if not team.feasible:
@@ -113,7 +104,7 @@ def write_digest(
     result: ScanResult, teams: list[Team], out_dir: str | Path, settings: Settings, cpv: CpvVocabulary | None = None
 ) -> list[Path]:
     """``out_dir/digest.md`` and ``out_dir/digest.html``."""
-    folder = _ensure_dir(Path(out_dir))
+    folder = prepare_out_dir(Path(out_dir))
     context = digest_context(result, teams, settings, cpv)
     return [
         _write(folder / "digest.md", render("digest.md.j2", context)),
