@@ -88,8 +88,7 @@ def run_demo(
     )
     from procure_match.outputs import match_rows, prepare_out_dir, write_scan_outputs
     from procure_match.pipeline import run_scan
-    from procure_match.reference.cpv import default_vocabulary
-    from procure_match.reports import write_all
+    from procure_match.reports import write_team_reports
 
     tell = say or (lambda _msg: None)
     data = data or bundled_data()
@@ -114,9 +113,8 @@ def run_demo(
     )
 
     tell("2/4 consortia, bid briefs and the weekly digest")
-    written = write_all(run.result, scan_dir, settings, default_vocabulary(settings.ingest.cpv_vocabulary or None))
-    result.files.update({name: written[name] for name in ("consortia", "digest_md", "digest_html")})
-    result.briefs = sum(1 for name in written if name.startswith("brief:") and name.endswith(".html"))
+    written, result.briefs = write_team_reports(run.result, scan_dir, settings)
+    result.files.update(written)
     result.teams = json.loads(Path(written["consortia"]).read_text(encoding="utf-8"))
 
     tell("3/4 social-spend ledger: contracts from awards, supply-chain returns, council spend")

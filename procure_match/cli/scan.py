@@ -135,8 +135,7 @@ def scan_command(
     from procure_match.ingest import expand_paths
     from procure_match.outputs import prepare_out_dir, write_scan_outputs
     from procure_match.pipeline import check_paths, run_scan, utc_now
-    from procure_match.reference.cpv import default_vocabulary
-    from procure_match.reports import write_all
+    from procure_match.reports import write_team_reports
 
     # Everything cheap first: settings, overrides, dates and paths, before any model loads.
     settings = apply_overrides(get_settings(settings_path), top_k=top_k, embedder=embedder)
@@ -164,9 +163,8 @@ def scan_command(
     paths = write_scan_outputs(out_dir, run.result, run.report, settings, counts=run.counts, timings=run.timings)
 
     # Consortium stage: teams for every scanned notice, consortia.json, a bid brief per team, the digest.
-    written = write_all(run.result, out_dir, settings, default_vocabulary(settings.ingest.cpv_vocabulary or None))
-    paths.update({name: written[name] for name in ("consortia", "digest_md", "digest_html")})
-    briefs = sum(1 for name in written if name.startswith("brief:") and name.endswith(".html"))
+    written, briefs = write_team_reports(run.result, out_dir, settings)
+    paths.update(written)
 
     _summary(run, out_dir)
     if not quiet:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from procure_match.reports.render import write_all, write_briefs, write_consortia_json, write_digest
+from procure_match.reports.render import (
+    write_all,
+    write_briefs,
+    write_consortia_json,
+    write_digest,
+    write_team_reports,
+)
 
-__all__ = ["write_all", "write_briefs", "write_consortia_json", "write_digest"]
+__all__ = ["write_all", "write_briefs", "write_consortia_json", "write_digest", "write_team_reports"]
