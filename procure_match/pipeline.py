@@ -19,6 +19,7 @@ import numpy as np
 
 from procure_match.domain import Candidate, Enterprise, ScanResult, Tender
 from procure_match.errors import IngestReport, InputFileError, NotFoundError
+from procure_match.heap import long_lived
 from procure_match.scoring.match import (
     build_targets,
     enterprise_coordinates,
@@ -53,15 +54,19 @@ class Inputs:
     cpv: object
     sic: object
     evidence: dict[str, str] = field(default_factory=dict)  # enterprise id -> "Contracts won: ..." line
+    plain_texts: dict[str, str] = field(default_factory=dict)  # enterprise id -> text without evidence (snapshot)
+    directory_note: str = ""  # how the directory was read (parsed, or its snapshot reused)
 
     def enterprise_texts(self, enterprises: Sequence[Enterprise] | None = None) -> list[str]:
         """The text each enterprise is embedded from (with its award evidence when there is some)."""
         from procure_match.texts import enterprise_text
 
-        return [
-            enterprise_text(e, self.cpv, self.sic, self.evidence.get(e.id, ""))
-            for e in (self.enterprises if enterprises is None else enterprises)
-        ]
+        out = []
+        for e in self.enterprises if enterprises is None else enterprises:
+            evidence = self.evidence.get(e.id, "")
+            text = None if evidence else self.plain_texts.get(e.id)
+            out.append(text if text is not None else enterprise_text(e, self.cpv, self.sic, evidence))
+        return out
 
 
 def check_paths(notice_paths: Sequence[str | Path], directory_path: str | Path) -> None:
@@ -86,22 +91,43 @@ def load_inputs(notice_paths: Sequence[str | Path], directory_path: str | Path, 
 
     check_paths(notice_paths, directory_path)
     lookup = load_postcode_lookup(settings)
+    cpv = default_vocabulary(settings.ingest.cpv_vocabulary or None)
+    sic = default_sic_vocabulary(settings.ingest.sic_vocabulary or None)
     report = IngestReport()
     tenders, notice_report = load_notices([Path(p) for p in notice_paths], settings)
     report.merge(notice_report)
-    enterprises, dir_report = load_directory(Path(directory_path), settings, postcodes=lookup)
+
+    def parse():
+        return load_directory(Path(directory_path), settings, postcodes=lookup)
+
+    plain_texts: dict[str, str] = {}
+    note = ""
+    if settings.directory.snapshots:
+        from procure_match.ingest.snapshot import load_directory_snapshot
+        from procure_match.reference.postcodes import postcodez_file
+        from procure_match.texts import enterprise_text
+
+        snap = load_directory_snapshot(
+            directory_path,
+            settings,
+            parse,
+            lambda ents: [enterprise_text(e, cpv, sic) for e in ents],
+            reference_files=[postcodez_file()],
+        )
+        enterprises, dir_report, plain_texts, note = snap.enterprises, snap.report, snap.texts, snap.note
+        report.counts["directory:snapshot_reused"] += int(snap.reused)
+    else:
+        enterprises, dir_report = parse()
     report.merge(dir_report)
     tenders = dedupe_tenders(tenders, report)
     enterprises = dedupe_enterprises(enterprises, report)
-    cpv = default_vocabulary(settings.ingest.cpv_vocabulary or None)
     evidence: dict[str, str] = {}
     if settings.scan.award_history:
         from procure_match.award_history import evidence_line, won_contracts
 
         evidence = {eid: evidence_line(won) for eid, won in won_contracts(tenders, enterprises).items()}
         report.counts["enterprises with award history"] = len(evidence)
-    sic = default_sic_vocabulary(settings.ingest.sic_vocabulary or None)
-    return Inputs(tenders, enterprises, report, lookup, cpv, sic, evidence)
+    return Inputs(tenders, enterprises, report, lookup, cpv, sic, evidence, plain_texts, note)
 
 
 def dedupe_tenders(tenders: Sequence[Tender], report: IngestReport) -> list[Tender]:
@@ -249,7 +275,8 @@ def run_scan(
         timeout_s=settings.scan.store_timeout_s,
     )
     try:
-        return _run_stages(store, notice_paths, directory_path, settings, now, since, say, show_bars)
+        with long_lived():  # the directory, notices and candidates live until the outputs are written
+            return _run_stages(store, notice_paths, directory_path, settings, now, since, say, show_bars)
     finally:
         store.close()
 
@@ -275,6 +302,8 @@ def _run_stages(
 
     say("reading notices and directory")
     inputs = load_inputs(notice_paths, directory_path, settings)
+    if inputs.directory_note:
+        say(inputs.directory_note)
     lap("load")
     in_scope, scanned, excluded = select_tenders(inputs.tenders, now, settings, since)
     say(f"{len(inputs.tenders)} notices read, {len(scanned)} to scan, {len(excluded)} excluded")
@@ -331,6 +360,7 @@ def _run_stages(
         "lots_matched": sum(1 for t in targets if t.lot_id is not None),
         "enterprises": len(inputs.enterprises),
         "excluded": len(excluded),
+        "directory_snapshot_reused": inputs.report.counts["directory:snapshot_reused"],
         "candidates": len(candidates),
         "eligible": sum(c.eligible for c in candidates),
         **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},

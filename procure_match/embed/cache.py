@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from procure_match.embed.base import Embedder, EmbedderError
+from procure_match.fileio import write_atomically
 
 MAGIC = b"PMVEC1\0\0"
 _HEADER = struct.Struct("<8sQII32s")  # magic, count, dimension, model-id length, sha256
@@ -125,20 +126,6 @@ def _shard_names(folder: Path) -> list[str]:
 def _new_shard_name(tag: str = "") -> str:
     """Unique across processes and time, and sorting oldest first."""
     return f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{tag}{SHARD_SUFFIX}"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}.part")  # never matches *.pmv
-    try:
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 @dataclass
@@ -268,10 +255,10 @@ class VectorCache:
         about = folder / "model.json"
         if not about.exists():
             info = {"model_id": model_id, "dimension": int(vectors.shape[1]), "format": MAGIC.rstrip(b"\0").decode()}
-            _write_atomically(about, json.dumps(info, indent=2).encode())
+            write_atomically(about, json.dumps(info, indent=2).encode())
         path = folder / _new_shard_name()
         data = encode_shard(model_id, b"".join(keys), vectors)
-        _write_atomically(path, data)
+        write_atomically(path, data)
         state = self._state.setdefault(model_id, _ModelState())
         if state.dimension in (None, vectors.shape[1]):  # later lookups here need not read it back
             state.add(path.name, decode_shard(data, model_id))
@@ -304,7 +291,7 @@ class VectorCache:
         vectors, found, problems = self.lookup(model_id, keys)
         self._pending.extend(problems)
         kept = b"".join(k for k, f in zip(keys, found, strict=True) if f)  # all, unless a file vanished meanwhile
-        _write_atomically(folder / _new_shard_name("-merged"), encode_shard(model_id, kept, vectors))
+        write_atomically(folder / _new_shard_name("-merged"), encode_shard(model_id, kept, vectors))
         for name in merged:
             with contextlib.suppress(OSError):
                 (folder / name).unlink()

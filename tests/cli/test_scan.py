@@ -208,3 +208,15 @@ def test_an_out_path_that_is_a_file_stops_before_the_scan_is_recorded(tmp_path, 
     result = _scan(tmp_path, notices, "out")
     assert result.exit_code == 2 and "is a file, not a folder" in result.output
     assert not (tmp_path / "scans.sqlite").exists()
+
+
+def test_a_second_scan_of_an_unchanged_directory_reuses_its_snapshot(tmp_path, notices):
+    first = _scan(tmp_path, notices, "out1")
+    second = _scan(tmp_path, notices, "out2")
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    summaries = [json.loads((tmp_path / o / "scan-summary.json").read_text()) for o in ("out1", "out2")]
+    assert [s["counts"]["directory_snapshot_reused"] for s in summaries] == [0, 1]
+    same = [(tmp_path / o / name).read_text() for o in ("out1", "out2") for name in ("matches.json",)]
+    assert same[0] == same[1]
+    reports = [json.loads((tmp_path / o / "ingest-report.json").read_text()) for o in ("out1", "out2")]
+    assert reports[0]["problems"] == reports[1]["problems"] and reports[0]["records_kept"] == reports[1]["records_kept"]

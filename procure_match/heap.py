@@ -1,0 +1,31 @@
+"""Keep Python's cyclic garbage collector off the big, long-lived objects of a scan.
+
+A scan holds a 100,000-row directory, thousands of notices and tens of thousands of candidates, all
+alive until the outputs are written. Python's collector re-traverses every tracked object at each
+full collection, and building that many objects triggers many of them: measured at 100,000 x 2,000,
+3.4 s of the 12.7 s directory load and 3 s of the 19 s consortium stage were collector time.
+
+``long_lived()`` pauses automatic collection while they are built; on leaving it runs one
+collection (so no garbage is kept) and ``gc.freeze()``\\ s what survives, so later collections (the
+consortium stage, the report writers) skip it. Frozen objects are still freed by reference counting
+as soon as nothing refers to them; only a reference cycle among them would wait for ``gc.unfreeze()``.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
