@@ -25,9 +25,9 @@ newcomer strictly worse than the team on every requirement is dropped: it could 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-
-import numpy as np
 
 _EPS = 1e-9
 
@@ -113,7 +113,7 @@ class _Best:
         self.items: list[Solution] = []
 
     def threshold(self) -> float:
-        return self.items[-1].value if len(self.items) >= self.k else -np.inf
+        return self.items[-1].value if len(self.items) >= self.k else -math.inf
 
     def offer(self, sol: Solution) -> None:
         self.items.append(sol)
@@ -132,128 +132,160 @@ def _useful(inst: Instance) -> list[int]:
     return out
 
 
+def _mask(flags: Iterable[bool]) -> int:
+    """Bit r set when flag r is true."""
+    return sum(1 << r for r, flag in enumerate(flags) if flag)
+
+
+def _top_sums(values: list[float], k_max: int) -> list[float]:
+    """[0, v1, v1 + v2, ...]: the sums of the j largest values for j = 0..k_max (all of them once j runs out)."""
+    out = [0.0]
+    for v in sorted(values, reverse=True)[:k_max]:
+        out.append(out[-1] + v)
+    return out + [out[-1]] * (k_max + 1 - len(out))
+
+
+def _all_below(cols: list[tuple[float, ...]], start: int, cur: tuple[float, ...]) -> list[bool]:
+    """For each position p >= start: is its fit below ``cur`` on every requirement? (``cols[r][p]`` = fit)"""
+    below = [[f < c for f in col[start:]] for col, c in zip(cols, cur, strict=True)]
+    return below[0] if len(below) == 1 else [all(flags) for flags in zip(*below, strict=True)]
+
+
+def _gains_over(cols: list[tuple[float, ...]], start: int, cur: tuple[float, ...]) -> list[float]:
+    """For each position p >= start: the sum over requirements of how far its fit exceeds ``cur`` (0 if not)."""
+    parts = [[f - c if f > c else 0.0 for f in col[start:]] for col, c in zip(cols, cur, strict=True)]
+    return parts[0] if len(parts) == 1 else [sum(g) for g in zip(*parts, strict=True)]
+
+
 def best_teams(inst: Instance, alternatives: int = 1) -> list[Solution]:
-    """The ``alternatives`` best valid teams (distinct member sets), best first; [] when none exists."""
+    """The ``alternatives`` best valid teams (distinct member sets), best first; [] when none exists.
+
+    Instances are small (tens of members, a few requirements), so the search works on plain Python
+    tuples, floats and bit masks (bit r = requirement r; bit p = search position p): at this size that is
+    many times faster than small numpy arrays.
+    """
     if alternatives < 1 or inst.n_requirements == 0 or inst.max_members < 1:
         return []
     useful = _useful(inst)
     if not useful:
         return []
     n_req = inst.n_requirements
-    raw = np.array([[-np.inf if f is None else float(f) for f in inst.fits[m]] for m in useful], dtype=float).reshape(
-        len(useful), n_req
-    )
-    if np.any(raw[np.isfinite(raw)] < 0):
+    req_range = range(n_req)
+    raw_u = [tuple(-math.inf if f is None else float(f) for f in inst.fits[m]) for m in useful]
+    if any(f < 0 for row in raw_u for f in row if math.isfinite(f)):
         raise ValueError("fits must be non-negative")
     # Search order: most promising first (total fit, then turnover), so good teams are found early.
-    potential = np.where(np.isfinite(raw), raw, 0.0).sum(axis=1)
-    turn_u = np.array([inst.turnover[m] for m in useful], dtype=float)
+    gain_u = [tuple(f if math.isfinite(f) else 0.0 for f in row) for row in raw_u]
+    potential = [sum(row) for row in gain_u]
+    turn_u = [float(inst.turnover[m]) for m in useful]
     order = sorted(range(len(useful)), key=lambda i: (-potential[i], -turn_u[i], useful[i]))
     orig = [useful[i] for i in order]  # search position -> original index
-    fits = raw[order]
-    gain_fits = np.where(np.isfinite(fits), fits, 0.0)
-    covers = np.isfinite(fits)
-    turn = turn_u[order]
+    raw = [raw_u[i] for i in order]  # fits, -inf = cannot cover
+    gain = [gain_u[i] for i in order]  # fits, 0 = cannot cover
+    covers = [_mask(math.isfinite(f) for f in raw[p]) for p in range(len(orig))]
+    raw_cols = list(zip(*raw, strict=True))  # raw_cols[r][p] = raw[p][r]
+    gain_cols = list(zip(*gain, strict=True))
+    turn = [turn_u[i] for i in order]
     n = len(orig)
+    full = (1 << n_req) - 1
     pos_of = {m: p for p, m in enumerate(orig)}
-    adj = np.zeros((n, n), dtype=bool)
+    partners = [0] * n  # bit q set when positions p and q already share a consortium
     for a, b in inst.shared:
         if a in pos_of and b in pos_of:
-            adj[pos_of[a], pos_of[b]] = adj[pos_of[b], pos_of[a]] = True
-    # suffix tables: which requirements can still be covered, the best remaining turnovers, the
-    # number of consortium partners each member has among the remaining candidates.
+            partners[pos_of[a]] |= 1 << pos_of[b]
+            partners[pos_of[b]] |= 1 << pos_of[a]
+    # suffix tables: which requirements can still be covered, the best fit still available per requirement,
+    # the best remaining turnovers, the number of consortium partners each member has among the remaining.
     k_max = inst.max_members
-    suffix_cover = np.zeros((n + 1, n_req), dtype=bool)
+    suffix_cover = [0] * (n + 1)
+    suffix_best = [(0.0,) * n_req] * (n + 1)
     for p in range(n - 1, -1, -1):
         suffix_cover[p] = suffix_cover[p + 1] | covers[p]
-    suffix_best = np.zeros((n + 1, n_req))  # best fit per requirement among positions >= p
-    for p in range(n - 1, -1, -1):
-        suffix_best[p] = np.maximum(suffix_best[p + 1], gain_fits[p])
-    suffix_top_turnover = np.zeros((n + 1, k_max + 1))
-    for p in range(n):
-        top = np.sort(turn[p:])[::-1][:k_max]
-        suffix_top_turnover[p, 1 : len(top) + 1] = np.cumsum(top)
-        suffix_top_turnover[p, len(top) + 1 :] = top.sum()
-    suffix_degree = np.cumsum(adj[:, ::-1], axis=1)[:, ::-1]  # [m, p] = partners of m at positions >= p
-    suffix_degree = np.concatenate([suffix_degree, np.zeros((n, 1), dtype=suffix_degree.dtype)], axis=1)
+        suffix_best[p] = tuple(max(a, b) for a, b in zip(suffix_best[p + 1], gain[p], strict=True))
+    suffix_top_turnover = [_top_sums(turn[p:], k_max) for p in range(n)]
+    suffix_degree = [[(partners[m] >> p).bit_count() for p in range(n + 1)] for m in range(n)]
 
+    # Capacity: a team needs turnover >= floor (the need less a rounding allowance; evaluate() decides
+    # exactly) and has met it once turnover >= met_at. No need stated: every team meets it.
     need = inst.needed_turnover
+    floor = -math.inf if need is None else need - _EPS * max(1.0, abs(need))
+    met_at = -math.inf if need is None else need
     penalty, bonus_w = inst.member_penalty, inst.shared_bonus
     best = _Best(alternatives)
 
-    def visit(team: list[int], start: int, cur: np.ndarray, covered: np.ndarray, turnover: float, pairs: int) -> None:
-        if team and covered.all():
-            sol = evaluate(inst, [orig[p] for p in team])
-            if sol is not None and sol.value >= best.threshold() - _EPS:
-                best.offer(sol)
+    def offer(positions: list[int]) -> None:
+        sol = evaluate(inst, [orig[p] for p in positions])
+        if sol is not None and sol.value >= best.threshold() - _EPS:
+            best.offer(sol)
+
+    def visit(
+        team: list[int], bits: int, start: int, cur: tuple[float, ...], covered: int, turnover: float, pairs: int
+    ) -> None:
+        """Offer ``team`` (search positions, also as bit mask ``bits``) if valid, then extend it from ``start`` on."""
+        if team and covered == full and turnover >= floor:
+            offer(team)
         room = k_max - len(team)
         if room == 0 or start >= n:
             return
         # (a) coverage: every uncovered requirement needs a remaining candidate
-        if not np.all(covered | suffix_cover[start]):
+        if covered | suffix_cover[start] != full:
             return
         # (b) capacity: the best remaining turnovers must be able to close the gap
-        if need is not None and turnover + suffix_top_turnover[start, room] < need - _EPS:
+        if turnover + suffix_top_turnover[start][room] < floor:
             return
-        if need is None or turnover >= need:
+        rest = range(start, n)
+        if turnover >= met_at:
             # Capacity is met, so a newcomer strictly worse than the team on every requirement could only
             # be idle padding, now and in every extension (the team's fits only grow): leave it out.
-            useless = (fits[start:] < cur).all(axis=1)
-            if useless.all():
+            useless = _all_below(raw_cols, start, cur)
+            if all(useless):
                 return
         else:
-            useless = np.zeros(n - start, dtype=bool)
+            useless = [False] * (n - start)
+        fit_gain = _gains_over(gain_cols, start, cur)
+        with_team = [(partners[q] & bits).bit_count() for q in rest]
+        value_now = sum(cur) - penalty * len(team) + bonus_w * pairs
+        if room == 1:  # the children are leaves: value them exactly here instead of recursing
+            for i, q in enumerate(rest):
+                if useless[i] or covered | covers[q] != full or turnover + turn[q] < floor:
+                    continue
+                if value_now + fit_gain[i] - penalty + bonus_w * with_team[i] >= best.threshold() - _EPS:
+                    offer([*team, q])
+            return
         # (c) bounds on any extension by 1..room members from positions >= start; the smaller one counts.
         # Bound A: the best room single-member gains added up (fit gains are submodular).
-        fit_gain = np.maximum(gain_fits[start:] - cur, 0.0).sum(axis=1)
-        bonus_gain = np.zeros(n - start)
-        if bonus_w:
-            with_team = adj[start:][:, team].sum(axis=1) if team else 0
-            # pairs with the team count once per newcomer; a pair of newcomers is shared by both (half each)
-            bonus_gain = bonus_w * (with_team + 0.5 * np.minimum(room - 1, suffix_degree[start:, start]))
-            bonus_gain = np.where(useless, 0.0, bonus_gain)
-        gains = np.where(useless, -np.inf, fit_gain - penalty + bonus_gain)
-        value_now = float(cur.sum()) - penalty * len(team) + bonus_w * pairs
-        top = np.sort(gains)[::-1][:room]
-        bound_a = value_now + top[0] + float(np.maximum(top[1:], 0.0).sum())
+        # Pairs with the team count once per newcomer; a pair of newcomers is shared by both (half each).
+        bonus_gain = [
+            0.0 if useless[i] else bonus_w * (with_team[i] + 0.5 * min(room - 1, suffix_degree[q][start]))
+            for i, q in enumerate(rest)
+        ]
+        gains = [-math.inf if useless[i] else fit_gain[i] - penalty + bonus_gain[i] for i in range(n - start)]
+        top = sorted(gains, reverse=True)[:room]
+        bound_a = value_now + top[0] + sum(max(g, 0.0) for g in top[1:])
         # Bound B: every requirement at the best fit still available, at least one more member's penalty.
-        bonus_room = float(np.sort(bonus_gain)[::-1][:room].sum())
-        bound_b = float(np.maximum(cur, suffix_best[start]).sum()) - penalty * (len(team) + 1) + bonus_w * pairs
+        bonus_room = sum(sorted(bonus_gain, reverse=True)[:room])
+        after = -penalty * (len(team) + 1) + bonus_w * pairs
+        bound_b = sum(max(c, b) for c, b in zip(cur, suffix_best[start], strict=True)) + after
         if min(bound_a, bound_b + bonus_room) < best.threshold() - _EPS:
             return
-        # Child p and its extensions: bound A with p's own gain, bound B with p's fits counted.
-        child_a = value_now + gains + float(np.maximum(top[: room - 1], 0.0).sum())
-        child_b = (
-            np.maximum(np.maximum(cur, gain_fits[start:]), suffix_best[start + 1 : n + 1]).sum(axis=1)
-            - penalty * (len(team) + 1)
-            + bonus_w * pairs
-            + bonus_room
-        )
-        child_bounds = np.where(useless, -np.inf, np.minimum(child_a, child_b))
-        if room == 1:  # the children are leaves: value them exactly here instead of recursing
-            ok = (covered | covers[start:]).all(axis=1)
-            if need is not None:
-                ok &= turnover + turn[start:] >= need - _EPS
-            ok &= ~useless
-            leaf_values = value_now + fit_gain - penalty + (bonus_w * with_team if bonus_w and team else 0.0)
-            for p in np.flatnonzero(ok) + start:
-                if leaf_values[p - start] >= best.threshold() - _EPS:
-                    sol = evaluate(inst, [orig[q] for q in (*team, p)])
-                    if sol is not None and sol.value >= best.threshold() - _EPS:
-                        best.offer(sol)
-            return
-        for p in range(start, n):
-            if child_bounds[p - start] < best.threshold() - _EPS:
+        # Child q and its extensions: bound A with q's own gain, bound B with q's fits counted.
+        others_a = value_now + sum(max(g, 0.0) for g in top[: room - 1])
+        for i, q in enumerate(rest):
+            if useless[i] or others_a + gains[i] < best.threshold() - _EPS:
                 continue
-            new_pairs = pairs + int(adj[p, team].sum()) if team else pairs
+            fits_q, later = gain[q], suffix_best[q + 1]
+            child_b = sum(max(cur[r], fits_q[r], later[r]) for r in req_range) + after + bonus_room
+            if child_b < best.threshold() - _EPS:
+                continue
             visit(
-                [*team, p],
-                p + 1,
-                np.maximum(cur, gain_fits[p]),
-                covered | covers[p],
-                turnover + turn[p],
-                new_pairs,
+                [*team, q],
+                bits | 1 << q,
+                q + 1,
+                tuple(max(c, f) for c, f in zip(cur, fits_q, strict=True)),
+                covered | covers[q],
+                turnover + turn[q],
+                pairs + with_team[i],
             )
 
-    visit([], 0, np.zeros(n_req), np.zeros(n_req, dtype=bool), 0.0, 0)
+    visit([], 0, 0, (0.0,) * n_req, 0, 0.0, 0)
     return list(best.items)

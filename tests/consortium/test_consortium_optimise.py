@@ -130,3 +130,22 @@ def test_matches_brute_force_on_larger_random_instances():
         assert [(s.members, s.value) for s in best_teams(inst, 3)] == [
             (s.members, s.value) for s in brute_force(inst, 3)
         ]
+
+
+def test_top_sums_adds_the_largest_values_and_repeats_the_total_once_they_run_out():
+    from procure_match.consortium.optimise import _top_sums
+
+    assert _top_sums([5.0, 1.0, 3.0], 4) == [0.0, 5.0, 8.0, 9.0, 9.0]
+    assert _top_sums([], 2) == [0.0, 0.0, 0.0]
+
+
+def test_column_helpers_compare_each_position_with_the_team_fits():
+    from procure_match.consortium.optimise import _all_below, _gains_over
+
+    inf = float("inf")
+    cols = [(0.9, 0.4, -inf), (0.2, 0.3, 0.8)]  # cols[requirement][position]
+    cur = (0.5, 0.5)
+    assert _all_below(cols, 0, cur) == [False, True, False]
+    assert _all_below(cols, 1, cur) == [True, False]
+    assert _gains_over([(0.9, 0.4, 0.0), (0.2, 0.3, 0.8)], 0, cur) == [0.9 - 0.5, 0.0, 0.8 - 0.5]
+    assert _gains_over([(0.9, 0.4)], 1, (0.5,)) == [0.0]
