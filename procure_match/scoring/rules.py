@@ -14,6 +14,7 @@ settings values in.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -178,6 +179,7 @@ def capacity(
     return RuleOutcome(CAPACITY, HARD, ratio, True, "Capacity fits: " + "; ".join(checks) + ".")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _norm_cert(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
