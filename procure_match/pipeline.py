@@ -145,7 +145,45 @@ def dedupe_tenders(tenders: Sequence[Tender], report: IngestReport) -> list[Tend
                 skipped=True,
             )
         by_id[t.tender_id] = t
-    return list(by_id.values())
+    return drop_csv_copies_of_ocds(list(by_id.values()), report)
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def drop_csv_copies_of_ocds(tenders: Sequence[Tender], report: IngestReport) -> list[Tender]:
+    """A Contracts Finder notice read from both its OCDS release and the website's CSV export is one notice.
+
+    The CSV export has no OCID: its "Notice Identifier" is the OCDS ``tender.id``. When a ``cf-<id>``
+    notice has the same identifier and title as an OCDS notice from Contracts Finder, the OCDS version is
+    kept (it carries lots, parties and the release history) and the CSV copy is reported, never counted
+    twice. Same identifier with a different title: both are kept, and the coincidence is reported.
+    """
+    ocds_by_notice = {
+        t.notice_id: t for t in tenders if t.ocid and t.source == "Contracts Finder" and t.notice_id is not None
+    }
+    kept = []
+    for t in tenders:
+        twin = ocds_by_notice.get(t.notice_id) if t.ocid is None and t.tender_id.startswith("cf-") else None
+        if twin is None:
+            kept.append(t)
+            continue
+        same = _same_title(t.title, twin.title)
+        report.problem(
+            t.source_file or "notices",
+            t.tender_id,
+            "Notice Identifier",
+            f"the same Contracts Finder notice as {twin.tender_id} (read from {twin.source_file or 'OCDS'})"
+            if same
+            else f"shares its Notice Identifier with {twin.tender_id}, but the titles differ",
+            "kept the OCDS version only" if same else "kept both",
+            "pass each notice once (the OCDS release is the richer source)" if same else "check both notices",
+            skipped=same,
+        )
+        if not same:
+            kept.append(t)
+    return kept
 
 
 def dedupe_enterprises(enterprises: Sequence[Enterprise], report: IngestReport) -> list[Enterprise]:

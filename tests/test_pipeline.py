@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from procure_match.domain import Enterprise, Location, Lot, Money, Tender
-from procure_match.errors import IngestReport
+from procure_match.errors import SEVERITY_SKIPPED, IngestReport
 from procure_match.pipeline import dedupe_enterprises, dedupe_tenders, select_tenders
 from procure_match.scoring.match import build_targets, enterprise_coordinates, match_targets
 from procure_match.settings import settings_from_dict
@@ -179,3 +179,46 @@ def test_target_for_a_notice_s_only_lot():
     assert target_for(t, "1").cpv_codes == ("45210000",)
     with pytest.raises(KeyError):
         target_for(t, "2")
+
+
+def test_a_contracts_finder_notice_in_both_csv_and_ocds_is_kept_once():
+    from procure_match.pipeline import drop_csv_copies_of_ocds
+
+    ocds = Tender(
+        tender_id="ocds-b5fd17-aaa",
+        ocid="ocds-b5fd17-aaa",
+        notice_id="MRTN001-DN1",
+        source="Contracts Finder",
+        title="Parking Pilot  - CEO",
+        source_file="cf.jsonl",
+    )
+    csv_copy = Tender(
+        tender_id="cf-MRTN001-DN1",
+        notice_id="MRTN001-DN1",
+        source="Contracts Finder",
+        title="parking pilot - ceo",
+        source_file="export.csv",
+    )
+    other = Tender(
+        tender_id="cf-XYZ", notice_id="XYZ", source="Contracts Finder", title="Other", source_file="export.csv"
+    )
+    clash = Tender(
+        tender_id="cf-MRTN001-DN2",
+        notice_id="MRTN001-DN2",
+        source="Contracts Finder",
+        title="Roof repairs",
+        source_file="export.csv",
+    )
+    ocds2 = Tender(
+        tender_id="ocds-b5fd17-bbb",
+        ocid="ocds-b5fd17-bbb",
+        notice_id="MRTN001-DN2",
+        source="Contracts Finder",
+        title="Street lighting",
+    )
+    report = IngestReport()
+    kept = drop_csv_copies_of_ocds([ocds, csv_copy, other, clash, ocds2], report)
+    assert [t.tender_id for t in kept] == ["ocds-b5fd17-aaa", "cf-XYZ", "cf-MRTN001-DN2", "ocds-b5fd17-bbb"]
+    (dropped, both) = report.problems
+    assert dropped.severity == SEVERITY_SKIPPED and dropped.record == "cf-MRTN001-DN1" and "ocds-b5fd17-aaa" in dropped.problem
+    assert both.severity != SEVERITY_SKIPPED and "titles differ" in both.problem and both.action == "kept both"
