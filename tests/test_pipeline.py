@@ -94,6 +94,40 @@ def test_locations_from_postcodes():
     assert lat[0] == 52.0 and np.isnan(lat[1])
 
 
+@pytest.mark.parametrize(
+    ("region", "wide"),
+    [
+        ("Any region", True),
+        ("United Kingdom", True),
+        ("  england ", True),
+        ("North East,North West,Yorkshire and the Humber", True),
+        ("West Midlands", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_wide_areas(region, wide):
+    from procure_match.reference.geo import is_wide_area
+
+    assert is_wide_area(region) is wide
+
+
+def test_a_notice_across_a_wide_area_has_no_delivery_point_and_distance_is_not_scored():
+    from procure_match.scoring.rules import DISTANCE, evaluate_pair
+    from procure_match.settings import Settings
+
+    buyer = Location(postcode="B1 1AA", description="buyer address (no delivery postcode published)")
+    national = Tender(tender_id="N", locations=(Location(region="Any region"), buyer))
+    regional = Tender(tender_id="R", locations=(Location(region="West Midlands"), buyer))
+    uk_nuts = Tender(tender_id="U", locations=(Location(nuts="UK"), buyer))
+    (n,), (r,), (u,) = (build_targets(t, _Lookup()) for t in (national, regional, uk_nuts))
+    assert n.location is None and n.wide_area == "Any region" and u.wide_area == "UK"
+    assert r.location == (52.0, -1.0) and r.wide_area is None, "one region: the buyer's address stands in"
+    far = Enterprise(id="far", name="Far away CIC", latitude=57.1, longitude=-2.1)
+    outcome = next(o for o in evaluate_pair(n, far, 0.5, None, Settings()) if o.name == DISTANCE)
+    assert outcome.value is None and "covers Any region" in outcome.sentence
+
+
 def test_match_targets_scores_top_k_with_rules():
     rng = np.random.default_rng(7)
     ents = _enterprises(30)
@@ -220,5 +254,6 @@ def test_a_contracts_finder_notice_in_both_csv_and_ocds_is_kept_once():
     kept = drop_csv_copies_of_ocds([ocds, csv_copy, other, clash, ocds2], report)
     assert [t.tender_id for t in kept] == ["ocds-b5fd17-aaa", "cf-XYZ", "cf-MRTN001-DN2", "ocds-b5fd17-bbb"]
     (dropped, both) = report.problems
-    assert dropped.severity == SEVERITY_SKIPPED and dropped.record == "cf-MRTN001-DN1" and "ocds-b5fd17-aaa" in dropped.problem
+    assert dropped.severity == SEVERITY_SKIPPED and dropped.record == "cf-MRTN001-DN1"
+    assert "ocds-b5fd17-aaa" in dropped.problem
     assert both.severity != SEVERITY_SKIPPED and "titles differ" in both.problem and both.action == "kept both"

@@ -1,4 +1,4 @@
-"""UK postcode text and great-circle distance: pure functions, no files.
+"""UK postcode text, wide delivery areas and great-circle distance: pure functions, no files.
 
 A UK postcode is an outward code (area letters + district, e.g. "B12", "SW1A") and an inward code
 (sector digit + unit letters, e.g. "9QD"). ``normalise_postcode`` returns the canonical spaced,
@@ -25,6 +25,37 @@ _IN_TEXT = re.compile(rf"\b({_OUTWARD})\s?({_INWARD})\b")
 # Bounding box of the UK with the Channel Islands and the Isle of Man (generous by a few km).
 UK_LAT = (49.0, 61.5)
 UK_LON = (-9.0, 2.5)
+
+
+# Regions that are not one place: a notice delivered across one of these has no delivery point.
+WIDE_AREAS = frozenset(
+    {
+        "any region",
+        "nationwide",
+        "national",
+        "uk",
+        "united kingdom",
+        "gb",
+        "great britain",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+    }
+)
+
+
+def is_wide_area(region: str | None) -> bool:
+    """True for a region naming the whole UK, one of its nations, "Any region", or several regions.
+
+    Contracts Finder writes "Any region", "United Kingdom", "England" or a comma-separated list of
+    regions ("North East,North West") when the work is not at one place; the NUTS code "UK" is the
+    whole country. A single English region ("West Midlands") is not a wide area.
+    """
+    if not region:
+        return False
+    text = " ".join(region.casefold().split())
+    return text in WIDE_AREAS or "," in text or ";" in text
 
 
 def normalise_postcode(raw: object) -> str | None:

@@ -13,24 +13,33 @@ from collections.abc import Sequence
 import numpy as np
 
 from procure_match.domain import Candidate, Enterprise, Location, Tender
-from procure_match.reference.geo import haversine_km_array
+from procure_match.reference.geo import haversine_km_array, is_wide_area
 from procure_match.scoring.rank import build_candidate, rank_candidates, weights_from
 from procure_match.scoring.retrieval import top_k_cosine
 from procure_match.scoring.rules import MatchTarget, RuleOutcome, contract_value_gbp, evaluate_pair
 
 
-def delivery_point(locations: Sequence[Location], lookup=None) -> tuple[float, float, str] | None:
-    """(lat, lon, label) of the first location with coordinates or a postcode the lookup knows."""
+def delivery_point(locations: Sequence[Location], lookup=None) -> tuple[tuple[float, float, str] | None, str | None]:
+    """((lat, lon, label) of the first location with coordinates or a postcode the lookup knows, wide area).
+
+    A wide area (``is_wide_area``: the UK, a nation, "Any region", several regions) met before any
+    such point means the work is not at one place: (None, that region), even if a later location
+    (such as the buyer's address, added as a fallback) has a postcode.
+    """
     for loc in locations:
         label = loc.postcode or loc.description or loc.region or loc.nuts or "the delivery location"
         if loc.latitude is not None and loc.longitude is not None:
-            return float(loc.latitude), float(loc.longitude), label
+            return (float(loc.latitude), float(loc.longitude), label), None
         if loc.postcode and lookup is not None:
             found = lookup.locate(loc.postcode)
             if found is not None:
                 precision = "" if found[2] == "postcode" else f", {found[2]} centre"
-                return found[0], found[1], f"{loc.postcode}{precision}"
-    return None
+                return (found[0], found[1], f"{loc.postcode}{precision}"), None
+        if not loc.postcode:
+            for region in (loc.region, loc.nuts if loc.nuts == "UK" else None):
+                if is_wide_area(region):
+                    return None, region
+    return None, None
 
 
 def enterprise_coordinates(enterprises: Sequence[Enterprise], lookup=None) -> tuple[np.ndarray, np.ndarray]:
@@ -49,7 +58,7 @@ def enterprise_coordinates(enterprises: Sequence[Enterprise], lookup=None) -> tu
 
 def _target(tender: Tender, lot, lookup) -> MatchTarget:
     locations = (lot.locations if lot is not None and lot.locations else ()) or tender.locations
-    point = delivery_point(locations, lookup)
+    point, wide_area = delivery_point(locations, lookup)
     value_note = ""
     if lot is None:
         value = contract_value_gbp(tender.value)
@@ -69,6 +78,7 @@ def _target(tender: Tender, lot, lookup) -> MatchTarget:
         reserved=tender.reserved_participation,
         location=None if point is None else (point[0], point[1]),
         where=f"the delivery location ({point[2]})" if point else "the delivery location",
+        wide_area=wide_area,
         value_note=value_note,
     )
 

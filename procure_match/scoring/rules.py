@@ -96,8 +96,16 @@ def distance_closeness(km: float, radius_km: float) -> float:
     return max(0.0, 1.0 - km / (2.0 * radius_km))
 
 
-def distance(km: float | None, radius_km: float, *, where: str = "the delivery location") -> RuleOutcome:
-    """Distance feature: value is the closeness in [0, 1]; unknown location = unknown, not zero."""
+def distance(
+    km: float | None, radius_km: float, *, where: str = "the delivery location", wide_area: str | None = None
+) -> RuleOutcome:
+    """Distance feature: value is the closeness in [0, 1]; unknown location = unknown, not zero.
+
+    A notice delivered across a wide area (``wide_area``, e.g. "United Kingdom") has no distance to score."""
+    if wide_area:
+        return RuleOutcome(
+            DISTANCE, FEATURE, None, None, f"Distance not scored: the work covers {wide_area}, not one place."
+        )
     if km is None:
         return RuleOutcome(
             DISTANCE, FEATURE, None, None, f"Distance unknown: {where} or the enterprise's location is not known."
@@ -266,6 +274,7 @@ class MatchTarget:
     location: tuple[float, float] | None  # delivery (lat, lon), None when unknown
     where: str = "the delivery location"
     value_note: str = ""
+    wide_area: str | None = None  # e.g. "United Kingdom": delivered across it, so distance is not scored
 
 
 def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | None, settings) -> list[RuleOutcome]:
@@ -274,7 +283,7 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
     outcomes = [
         semantic_similarity(cosine),
         cpv_agreement(target.cpv_codes, enterprise.cpv_codes),
-        distance(km, scan.radius_km, where=target.where),
+        distance(km, scan.radius_km, where=target.where, wide_area=target.wide_area),
         capacity(
             target.value_gbp,
             target.contract_years,
