@@ -379,6 +379,7 @@ def _run_stages(
         candidates=candidates,
         source_files=[str(p) for p in notice_paths],
         seen_ids={t.tender_id for t in inputs.tenders},
+        keep_candidates_of=settings.scan.keep_candidates_of,
     )
     lap("store")
 
@@ -399,6 +400,7 @@ def _run_stages(
         "enterprises": len(inputs.enterprises),
         "excluded": len(excluded),
         "directory_snapshot_reused": inputs.report.counts["directory:snapshot_reused"],
+        "history_candidates_pruned": store.pruned_candidates,
         "candidates": len(candidates),
         "eligible": sum(c.eligible for c in candidates),
         **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},

@@ -136,6 +136,9 @@ class ScanSettings:
     store: str = ""
     # Seconds to wait for another scan's write lock on the store before giving up with a clear error.
     store_timeout_s: float = 10.0
+    # The history keeps the candidates of this many most recent scans (older scans keep their notices,
+    # changes and counts); 0 = keep every scan's candidates (about 100 MB per scan of 5,000 notices).
+    keep_candidates_of: int = 12
     # Delivery radius: closeness falls from 1 at 0 km to 0.5 at radius_km and 0 at twice radius_km.
     radius_km: float = 40.0
     # true = an enterprise beyond radius_km is ineligible (hard rule); false = soft penalty only.
@@ -162,6 +165,8 @@ class ScanSettings:
             out.append("scan.radius_km must be positive")
         if self.store_timeout_s < 0:
             out.append("scan.store_timeout_s must not be negative")
+        if self.keep_candidates_of < 0:
+            out.append("scan.keep_candidates_of must be 0 (keep all) or a number of scans")
         if self.retrieval_budget_mb < 1:
             out.append("scan.retrieval_budget_mb must be at least 1")
         if not 0 <= self.beyond_radius_penalty <= 1:

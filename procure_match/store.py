@@ -166,6 +166,7 @@ class ScanStore:
 
     def __init__(self, path: str | Path, *, timeout_s: float = 10.0):
         self.path = Path(path)
+        self.pruned_candidates = 0  # rows removed by the last record_scan (keep_candidates_of)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
@@ -226,12 +227,16 @@ class ScanStore:
         candidates: Iterable[Candidate],
         source_files: Iterable[str] = (),
         seen_ids: Iterable[str] | None = None,
+        keep_candidates_of: int = 0,
     ) -> tuple[int, dict[str, NoticeChange]]:
         """Compare ``tenders`` with the history, store them and the candidates; return (scan id, changes).
 
         ``source_files`` are the files this scan read (a notice last seen in one of them and now
         absent is withdrawn); ``seen_ids`` are every notice id read from them, including notices
-        left out of ``tenders`` by ``--since`` (default: the ids of ``tenders``).
+        left out of ``tenders`` by ``--since`` (default: the ids of ``tenders``). With
+        ``keep_candidates_of`` N > 0, only the N newest scans keep their candidates (in the same
+        transaction; how many rows went is ``self.pruned_candidates``); scans, notices and their
+        change events are always kept.
         """
         tenders = list(tenders)
         candidates = list(candidates)
@@ -274,6 +279,7 @@ class ScanStore:
                     for c in candidates
                 ],
             )
+            self.pruned_candidates = self._prune_candidates(keep_candidates_of)
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._db.execute("ROLLBACK")
@@ -282,6 +288,14 @@ class ScanStore:
             self._db.execute("ROLLBACK")
             raise
         return scan_id, changes
+
+    def _prune_candidates(self, keep: int) -> int:
+        if keep <= 0:
+            return 0
+        cursor = self._db.execute(
+            "DELETE FROM candidates WHERE scan_id NOT IN (SELECT id FROM scans ORDER BY id DESC LIMIT ?)", (keep,)
+        )
+        return max(cursor.rowcount, 0)
 
     def _record_notices(self, scan_id: int, tenders: list[Tender]) -> dict[str, NoticeChange]:
         changes: dict[str, NoticeChange] = {}

@@ -175,3 +175,23 @@ def test_two_concurrent_scans_both_succeed_or_fail_cleanly(tmp_path):
         assert store.last_scan_id() >= 3 * n_ok
         for sid in range(1, store.last_scan_id() + 1):
             assert len(store.scan_candidates(sid)) == 6000  # every scan is complete, none half-written
+
+
+def test_only_the_newest_scans_keep_their_candidates(tmp_path):
+    with ScanStore(tmp_path / "s.sqlite") as store:
+        ids = []
+        for i in range(4):
+            sid, _ = store.record_scan(
+                scanned_at=NOW,
+                tenders=[_tender("A", src="a.json")],
+                candidates=[_cand("A", f"E{i}"), _cand("A", f"F{i}")],
+                source_files=["a.json"],
+                keep_candidates_of=2,
+            )
+            ids.append(sid)
+        assert store.pruned_candidates == 2, "the third-newest scan's two rows went with the fourth scan"
+        assert [len(store.scan_candidates(s)) for s in ids] == [0, 0, 2, 2]
+        assert [e.kind for e in store.notice_events(ids[0])] == ["new"], "changes of old scans are kept"
+        store.record_scan(scanned_at=NOW, tenders=[], candidates=[_cand("A", "G")], keep_candidates_of=0)
+        assert store.pruned_candidates == 0 and len(store.scan_candidates(ids[2])) == 2
+        assert store.integrity_ok()
