@@ -7,9 +7,11 @@ out here, with the words that explain it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -116,22 +118,41 @@ def brief_stem(team: Team) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w.strip("'-") for w in _WORD.findall(text.lower()) if w.strip("'-") not in STOPWORDS]
+    return [w for w in (w.strip("'-") for w in _WORD.findall(text.lower())) if w not in STOPWORDS]
+
+
+@dataclass(frozen=True, slots=True)
+class WordProfile:
+    """A text's words (stop words left out) in order, as a set, and its consecutive word pairs."""
+
+    words: tuple[str, ...]
+    vocabulary: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+
+@functools.lru_cache(maxsize=4096)
+def word_profile(text: str) -> WordProfile:
+    """The words of ``text`` (cached: the same notice and enterprise texts recur across teams)."""
+    found = tuple(words(text))
+    return WordProfile(found, frozenset(found), frozenset(pairwise(found)))
 
 
 def matching_phrases(notice_text: str, enterprise_text: str, limit: int = 8) -> list[str]:
     """Word pairs, then single words, that appear in both texts (stop words left out), in notice order."""
-    n_words, e_words = words(notice_text), words(enterprise_text)
-    e_set, e_pairs = set(e_words), set(pairwise(e_words))
+    n_words, enterprise = word_profile(notice_text).words, word_profile(enterprise_text)
     out: list[str] = []
+    seen: set[str] = set()  # the phrases in out, for quick look-up
     used: set[str] = set()
     for a, b in pairwise(n_words):
-        if (a, b) in e_pairs and f"{a} {b}" not in out:
-            out.append(f"{a} {b}")
+        phrase = f"{a} {b}"
+        if (a, b) in enterprise.pairs and phrase not in seen:
+            out.append(phrase)
+            seen.add(phrase)
             used.update((a, b))
     for w in n_words:
-        if w in e_set and w not in used and w not in out:
+        if w in enterprise.vocabulary and w not in used and w not in seen:
             out.append(w)
+            seen.add(w)
     return out[:limit]
 
 
@@ -196,23 +217,69 @@ def notice_context(tender: Tender, scanned_at: datetime, cpv: CpvVocabulary) -> 
 # ---------------------------------------------------------------- the brief
 
 
-def _evidence(tender: Tender, ent: Enterprise, rows: list[Candidate], cpv: CpvVocabulary) -> dict[str, Any]:
+def agreeing_codes(enterprise_codes: tuple[str, ...], notice_codes: tuple[str, ...], cpv: CpvVocabulary) -> list[str]:
+    """Each enterprise code that agrees with a notice code at division level or deeper, with the deepest match."""
     codes = []
-    for e_code in ent.cpv_codes:
-        best = max(((agreement(e_code, t), t) for t in _tender_codes(tender)), default=((0, None), None))
+    for e_code in enterprise_codes:
+        best = max(((agreement(e_code, t), t) for t in notice_codes), default=((0, None), None))
         (depth, level), t_code = best
         if depth >= 2 and t_code:
             codes.append(f"{cpv.label(e_code)} (agrees with {t_code} at {level} level)")
+    return codes
+
+
+class ScanLookup:
+    """What the briefs of one scan share, worked out once: the notices by id, each notice's context, next
+    steps and text, and each enterprise's matching words and codes for a notice.
+
+    ``write_briefs`` builds one for all its briefs; ``brief_context`` builds its own when given none. It
+    must be built from the same scan, settings and vocabulary as the briefs. The dicts and lists it hands
+    out are shared by every brief of the notice: read them, never change them.
+    """
+
+    def __init__(self, result: ScanResult, settings: Settings, vocab: CpvVocabulary):
+        self.result, self.settings, self.vocab = result, settings, vocab
+        self.tenders: dict[str, Tender] = {}
+        for t in result.tenders:
+            self.tenders.setdefault(t.tender_id, t)  # the first notice with the id, as a search in order finds
+        self._notices: dict[str, dict[str, Any]] = {}
+        self._steps: dict[str, list[dict[str, str]]] = {}
+        self._texts: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._matches: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+
+    def notice(self, tender_id: str) -> dict[str, Any]:
+        if tender_id not in self._notices:
+            self._notices[tender_id] = notice_context(self.tenders[tender_id], self.result.scanned_at, self.vocab)
+        return self._notices[tender_id]
+
+    def next_steps(self, tender_id: str) -> list[dict[str, str]]:
+        if tender_id not in self._steps:
+            self._steps[tender_id] = next_steps(self.tenders[tender_id], self.result.scanned_at, self.settings)
+        return self._steps[tender_id]
+
+    def matches(self, tender_id: str, ent: Enterprise) -> tuple[list[str], list[str]]:
+        """(matching phrases, agreeing codes) between the notice and the enterprise."""
+        key = (tender_id, ent.id)
+        if key not in self._matches:
+            if tender_id not in self._texts:
+                tender = self.tenders[tender_id]
+                self._texts[tender_id] = (notice_text(tender), _tender_codes(tender))
+            text, codes = self._texts[tender_id]
+            self._matches[key] = (
+                matching_phrases(text, " ".join([ent.description, *ent.sectors])),
+                agreeing_codes(ent.cpv_codes, codes, self.vocab),
+            )
+        return self._matches[key]
+
+
+def _evidence(tender_id: str, ent: Enterprise, rows: list[Candidate], lookup: ScanLookup) -> dict[str, Any]:
     reasons: list[str] = []
     for r in sorted(rows, key=lambda r: (r.lot_id is not None, r.lot_id or "")):
         for sentence in r.reasons:
             if sentence not in reasons:
                 reasons.append(sentence)
-    return {
-        "phrases": matching_phrases(notice_text(tender), " ".join([ent.description, *ent.sectors])),
-        "codes": codes,
-        "reasons": reasons[:8],
-    }
+    phrases, codes = lookup.matches(tender_id, ent)
+    return {"phrases": phrases, "codes": codes, "reasons": reasons[:8]}
 
 
 def social_value(tender: Tender, team: Team, enterprises: dict[str, Enterprise], settings: Settings) -> dict[str, Any]:
@@ -276,11 +343,18 @@ def next_steps(tender: Tender, scanned_at: datetime, settings: Settings) -> list
 
 
 def brief_context(
-    result: ScanResult, team: Team, settings: Settings, cpv: CpvVocabulary | None = None
+    result: ScanResult,
+    team: Team,
+    settings: Settings,
+    cpv: CpvVocabulary | None = None,
+    lookup: ScanLookup | None = None,
 ) -> dict[str, Any]:
-    """Everything a bid brief shows, for one proposed team."""
-    vocab = cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None)
-    tender = next(t for t in result.tenders if t.tender_id == team.tender_id)
+    """Everything a bid brief shows, for one proposed team (``lookup``: shared work for many briefs of a scan)."""
+    if lookup is None:
+        lookup = ScanLookup(result, settings, cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None))
+    elif lookup.result is not result:
+        raise ValueError("brief_context: the lookup was built for another scan")
+    tender = lookup.tenders[team.tender_id]
     labels = {r.id: r.label for r in team.requirements}
     members = []
     for m in team.member_details:
@@ -296,7 +370,7 @@ def brief_context(
                 "distance": "unknown" if m.distance_km is None else f"{m.distance_km:.0f} km",
                 "shared_consortia": m.shared_consortia,
                 "contact": ent.contact.email or ent.contact.website or ent.contact.phone or "",
-                **_evidence(tender, ent, m.rows, vocab),
+                **_evidence(team.tender_id, ent, m.rows, lookup),
             }
         )
     # Reasons every member shares are about the notice (e.g. "marked suitable for VCSEs"): say them once.
@@ -315,7 +389,7 @@ def brief_context(
     capacity = next(r for r in team.requirements if r.kind == "capacity")
     location = next(r for r in team.requirements if r.kind == "location")
     risks = list(team.risks)
-    notice = notice_context(tender, result.scanned_at, vocab)
+    notice = lookup.notice(team.tender_id)
     days = notice["days_left"]
     if days is not None and days < settings.consortium.go_no_go_days_before:
         usual = settings.consortium.go_no_go_days_before
@@ -358,7 +432,7 @@ def brief_context(
         "gaps": team.gaps,
         "risks": risks,
         "social_value": social_value(tender, team, result.enterprises, settings),
-        "next_steps": next_steps(tender, result.scanned_at, settings),
+        "next_steps": lookup.next_steps(team.tender_id),
     }
 
 

@@ -12,6 +12,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -19,8 +20,9 @@ from procure_match.consortium import Team, form_teams
 from procure_match.domain import ScanResult
 from procure_match.errors import InputFileError
 from procure_match.outputs import prepare_out_dir
-from procure_match.reference.cpv import CpvVocabulary
+from procure_match.reference.cpv import CpvVocabulary, default_vocabulary
 from procure_match.reports.context import (
+    ScanLookup,
     brief_context,
     brief_stem,
     consortia_records,
@@ -38,38 +40,67 @@ def md_escape(value: object) -> str:
 
     ``&`` becomes ``&amp;`` only where it would start an HTML entity, so "Fish & chips" stays readable.
     """
-    text = _ENTITY.sub("&amp;", " ".join(str(value).split()))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _md_escape_text(value if type(value) is str else str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _md_escape_text(text: str) -> str:
+    # Cached: the same names, labels and reasons recur in thousands of briefs.
+    return _MD_SPECIAL.sub(r"\\\1", _ENTITY.sub("&amp;", " ".join(text.split())))
 
 
 def _autoescape(name: str | None) -> bool:
     return bool(name) and name.endswith((".html.j2", ".html"))
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _ReportEnvironment(Environment):
+    """Contexts are plain dicts: ``notice.title`` reads the key straight away.
+
+    jinja2 tries ``getattr(notice, "title")`` first, which for a dict fails (an exception per key a
+    template reads) unless the name is a dict attribute such as ``items``; the result is the same.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> Environment:
-    """The one jinja2 environment (cached, so each template is compiled once per process)."""
-    env = Environment(
+    """The one jinja2 environment (cached, so each template is compiled once per process).
+
+    Templates ship inside the package and do not change while a process runs, so they are not
+    re-checked on disk before each render (``auto_reload=False``).
+    """
+    env = _ReportEnvironment(
         loader=PackageLoader("procure_match.reports", "templates"),
         autoescape=_autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["md"] = md_escape
     env.filters["anchor"] = safe_stem
     return env
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def render(template: str, context: dict) -> str:
     text = environment().get_template(template).render(**context)
-    return re.sub(r"\n{3,}", "\n\n", text) if template.endswith(".md.j2") else text
+    return _BLANK_LINES.sub("\n\n", text) if template.endswith(".md.j2") else text
 
 
 def _write(path: Path, text: str) -> Path:
     try:
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))  # the bytes write_text(encoding="utf-8") writes on POSIX, faster
     except OSError as exc:
         raise InputFileError(
             f"cannot write the report ({exc.strerror})", path=path, fix="choose a folder you can write to"
@@ -89,11 +120,12 @@ def write_briefs(
 ) -> list[Path]:
     """``out_dir/briefs/<tender>-<n>.md`` and ``.html`` for every feasible team (n = 1 for the best)."""
     folder = prepare_out_dir(Path(out_dir) / "briefs")
+    lookup = ScanLookup(result, settings, cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None))
     written = []
     for team in teams:
         if not team.feasible:
             continue
-        context = brief_context(result, team, settings, cpv)
+        context = brief_context(result, team, settings, lookup=lookup)
         stem = brief_stem(team)
         written.append(_write(folder / f"{stem}.md", render("brief.md.j2", context)))
         written.append(_write(folder / f"{stem}.html", render("brief.html.j2", context)))
@@ -135,8 +167,6 @@ def write_team_reports(result: ScanResult, out_dir: str | Path, settings: Settin
 
     Returns the consortia/digest paths by name and how many bid briefs (teams) were written.
     """
-    from procure_match.reference.cpv import default_vocabulary
-
     written = write_all(result, out_dir, settings, default_vocabulary(settings.ingest.cpv_vocabulary or None))
     briefs = sum(1 for name in written if name.startswith("brief:") and name.endswith(".html"))
     return {name: written[name] for name in ("consortia", "digest_md", "digest_html")}, briefs

@@ -222,3 +222,58 @@ def test_reasons_shared_by_every_member_are_said_once():
     ctx = brief_context(result, best, Settings())
     assert ctx["team"]["common_reasons"] == ["The notice is marked suitable for VCSEs: +0.05."]
     assert all("The notice is marked suitable for VCSEs: +0.05." not in m["reasons"] for m in ctx["team"]["members"])
+
+
+def test_one_shared_lookup_gives_the_same_brief_contexts(scan_and_teams):
+    from procure_match.reference.cpv import default_vocabulary
+    from procure_match.reports.context import ScanLookup
+
+    result, teams = scan_and_teams
+    settings = Settings()
+    lookup = ScanLookup(result, settings, default_vocabulary(None))
+    feasible = [t for t in teams if t.feasible]
+    assert len(feasible) == 4
+    for team in feasible:  # the alternatives of a notice reuse its notice, steps and member evidence
+        assert brief_context(result, team, settings, lookup=lookup) == brief_context(result, team, settings)
+    with pytest.raises(ValueError, match="another scan"):
+        brief_context(sample_scan(), feasible[0], settings, lookup=lookup)
+
+
+def test_lookup_finds_the_first_notice_with_an_id():
+    from procure_match.reference.cpv import default_vocabulary
+    from procure_match.reports.context import ScanLookup
+
+    result = sample_scan()
+    first = result.tenders[0]
+    result.tenders.append(Tender(tender_id=first.tender_id, title="a later copy"))
+    lookup = ScanLookup(result, Settings(), default_vocabulary(None))
+    assert lookup.tenders[first.tender_id] is first
+
+
+def test_templates_read_dict_keys_and_still_call_dict_methods():
+    from jinja2 import UndefinedError
+
+    from procure_match.reports.render import environment
+
+    template = environment().from_string("{{ d.title }}|{{ d.items() | list | length }}|{{ d.get('title') }}")
+    assert template.render(d={"title": "T", "items": 5}) == "T|2|T"
+    with pytest.raises(UndefinedError):
+        environment().from_string("{{ d.missing }}").render(d={"title": "T"})
+
+
+def test_matching_phrases_says_each_phrase_once_in_notice_order():
+    assert matching_phrases("roof repairs, roof repairs and roof tiles", "roof repairs and tiles") == [
+        "roof repairs",
+        "tiles",
+    ]
+    assert matching_phrases("Grounds maintenance", "") == []
+
+
+def test_agreeing_codes_names_the_deepest_agreement():
+    from procure_match.reference.cpv import default_vocabulary
+    from procure_match.reports.context import agreeing_codes
+
+    vocab = default_vocabulary(None)
+    codes = agreeing_codes(("45261000", "72000000"), ("45260000", "45261200"), vocab)
+    assert len(codes) == 1 and codes[0].endswith("(agrees with 45261200 at category level)")
+    assert agreeing_codes((), ("45260000",), vocab) == []
