@@ -108,9 +108,10 @@ def decode(data: bytes, key: str) -> object:
     if not data.startswith(FORMAT):
         raise ValueError("not a directory snapshot of this version")
     start = len(FORMAT) + _DIGEST_BYTES
-    if hashlib.sha256(data[start:]).digest() != data[len(FORMAT) : start]:
+    body = memoryview(data)[start:]  # no copy of a 100 MB snapshot
+    if hashlib.sha256(body).digest() != data[len(FORMAT) : start]:
         raise ValueError("checksum mismatch (truncated or corrupted)")
-    stored_key, payload = pickle.loads(data[start:])
+    stored_key, payload = pickle.loads(body)
     if stored_key != key:
         raise ValueError("written for another key")
     return payload
