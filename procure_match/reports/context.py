@@ -480,12 +480,19 @@ def consortia_records(teams: list[Team], result: ScanResult | None = None) -> li
 # ---------------------------------------------------------------- the digest
 
 
+def _lot_text(c: Candidate, tender: Tender) -> str:
+    """ "Lot 2: title" for a lot's candidate row, "" for a whole-notice row."""
+    if not c.lot_id:
+        return ""
+    lot = next((lot for lot in tender.lots if lot.id == c.lot_id), None)
+    return f"Lot {lot.id}: {lot.title}" if lot and lot.title else f"Lot {c.lot_id}"
+
+
 def _match_row(c: Candidate, ent: Enterprise, tender: Tender) -> dict[str, Any]:
-    lot = next((lot for lot in tender.lots if lot.id == c.lot_id), None) if c.lot_id else None
     return {
         "enterprise": ent.name,
         "enterprise_id": ent.id,
-        "lot": (f"Lot {lot.id}: {lot.title}" if lot and lot.title else f"Lot {c.lot_id}") if c.lot_id else "",
+        "lot": _lot_text(c, tender),
         "score": f"{c.score:.2f}",
         "status": c.status,
         "reason": c.reasons[0] if c.reasons else "",
@@ -559,17 +566,21 @@ def digest_context(
 
     # "Your matches this week": per enterprise, then per consortium.
     per_enterprise: dict[str, dict[str, Any]] = {}
+
+    def entry_for(ent: Enterprise) -> dict[str, Any]:
+        if ent.id not in per_enterprise:
+            per_enterprise[ent.id] = {"name": ent.name, "id": ent.id, "matches": [], "teams": []}
+        return per_enterprise[ent.id]
+
     for n, t in ((by_id[t.tender_id], t) for t in tenders):
         for c in by_tender.get(t.tender_id, []):
             if c.status == "ineligible":
                 continue
-            ent = result.enterprises[c.enterprise_id]
-            entry = per_enterprise.setdefault(ent.id, {"name": ent.name, "id": ent.id, "matches": [], "teams": []})
-            entry["matches"].append(
+            entry_for(result.enterprises[c.enterprise_id])["matches"].append(
                 {
                     "notice": n["title"],
                     "notice_id": n["id"],
-                    "lot": _match_row(c, ent, t)["lot"],
+                    "lot": _lot_text(c, t),
                     "score": f"{c.score:.2f}",
                     "status": c.status,
                     "deadline": n["deadline"],
@@ -580,8 +591,7 @@ def digest_context(
             if not team.feasible:
                 continue
             for m in team.member_details:
-                ent = result.enterprises[m.enterprise_id]
-                entry = per_enterprise.setdefault(ent.id, {"name": ent.name, "id": ent.id, "matches": [], "teams": []})
+                entry = entry_for(result.enterprises[m.enterprise_id])
                 others = [x.name for x in team.member_details if x.enterprise_id != m.enterprise_id]
                 entry["teams"].append(
                     {

@@ -8,9 +8,12 @@ which backslash-escapes Markdown and HTML punctuation, so a notice title such as
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -144,15 +147,34 @@ def write_digest(
     ]
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the block (back on afterwards, if it was on, however the block ends).
+
+    The consortium stage builds hundreds of thousands of small dicts and lists that stay alive until
+    written, so collections free next to nothing (a national-scale run: under 600 objects), yet each full
+    collection walks the whole scan held in memory (4 a run, 2.7 s together). Reference counting still
+    frees everything else straight away.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def write_all(
     result: ScanResult, out_dir: str | Path, settings: Settings, cpv: CpvVocabulary | None = None
 ) -> dict[str, Path]:
     """Form teams for every notice and write consortia.json, briefs/ and the digest; returns what was written."""
     out = Path(out_dir)
-    teams = form_teams(result, settings, cpv)
-    consortia = write_consortia_json(teams, out / "consortia.json", result)
-    briefs = write_briefs(result, teams, out, settings, cpv)
-    digest_md, digest_html = write_digest(result, teams, out, settings, cpv)
+    with collector_paused():
+        teams = form_teams(result, settings, cpv)
+        consortia = write_consortia_json(teams, out / "consortia.json", result)
+        briefs = write_briefs(result, teams, out, settings, cpv)
+        digest_md, digest_html = write_digest(result, teams, out, settings, cpv)
     return {
         "consortia": consortia,
         "briefs": out / "briefs",
@@ -173,6 +195,7 @@ def write_team_reports(result: ScanResult, out_dir: str | Path, settings: Settin
 
 
 __all__ = [
+    "collector_paused",
     "environment",
     "md_escape",
     "render",

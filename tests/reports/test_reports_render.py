@@ -277,3 +277,22 @@ def test_agreeing_codes_names_the_deepest_agreement():
     codes = agreeing_codes(("45261000", "72000000"), ("45260000", "45261200"), vocab)
     assert len(codes) == 1 and codes[0].endswith("(agrees with 45261200 at category level)")
     assert agreeing_codes((), ("45260000",), vocab) == []
+
+
+def test_collector_paused_restores_the_collector_however_the_block_ends():
+    import gc
+
+    from procure_match.reports.render import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left off when it was off before
+    finally:
+        gc.enable()
