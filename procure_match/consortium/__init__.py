@@ -84,11 +84,9 @@ class Team:
 def team_instance(contenders: list[Contender], requirements: list[Requirement], settings: Settings) -> Instance:
     cfg = settings.consortium
     capacity = next(r for r in requirements if r.kind == "capacity")
+    consortia = [set(c.enterprise.consortia) for c in contenders]
     shared = frozenset(
-        (i, j)
-        for i, a in enumerate(contenders)
-        for j in range(i + 1, len(contenders))
-        if set(a.enterprise.consortia) & set(contenders[j].enterprise.consortia)
+        (i, j) for i, a in enumerate(consortia) if a for j in range(i + 1, len(consortia)) if a & consortia[j]
     )
     return Instance(
         fits=tuple(tuple(cell.fit if cell.covers else None for cell in c.cells) for c in contenders),

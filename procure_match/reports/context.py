@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from procure_match.consortium import Team
+from procure_match.consortium import Team, TeamMember
 from procure_match.consortium.explain import gbp
 from procure_match.domain import Candidate, Enterprise, Money, ScanResult, Tender
 from procure_match.ledger.contracts import category_for
@@ -356,6 +356,9 @@ def brief_context(
         raise ValueError("brief_context: the lookup was built for another scan")
     tender = lookup.tenders[team.tender_id]
     labels = {r.id: r.label for r in team.requirements}
+    member_by_id: dict[str, TeamMember] = {}
+    for m in team.member_details:
+        member_by_id.setdefault(m.enterprise_id, m)  # as Team.member finds it
     members = []
     for m in team.member_details:
         ent = result.enterprises[m.enterprise_id]
@@ -365,7 +368,7 @@ def brief_context(
                 "name": m.name,
                 "role": m.role,
                 "legal_form": ent.legal_form or "not recorded",
-                "covers": [f"{labels[r]} (fit {team.member(m.enterprise_id).fits.get(r, 0):.2f})" for r in m.covers],
+                "covers": [f"{labels[r]} (fit {member_by_id[m.enterprise_id].fits.get(r, 0):.2f})" for r in m.covers],
                 "turnover": gbp(m.turnover),
                 "distance": "unknown" if m.distance_km is None else f"{m.distance_km:.0f} km",
                 "shared_consortia": m.shared_consortia,
@@ -415,8 +418,8 @@ def brief_context(
             "assignment": [
                 {
                     "requirement": labels[r],
-                    "member": team.member(e).name,
-                    "fit": f"{team.member(e).fits.get(r, 0):.2f}",
+                    "member": member_by_id[e].name,
+                    "fit": f"{member_by_id[e].fits.get(r, 0):.2f}",
                 }
                 for r, e in team.assignment.items()
             ],
