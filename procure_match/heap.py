@@ -19,13 +19,28 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def long_lived() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
+    """The cycle collector off for the block (back on afterwards, if it was on, however the block ends).
+
+    For a stage that builds many objects which stay alive until it ends (the consortium stage: a
+    national run made 4 full collections, 2.7 s, freeing under 600 objects). Reference counting
+    still frees everything else straight away.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.collect()
-        gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """``collector_paused``, then one collection and ``gc.freeze()`` of what survives."""
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.collect()
+            gc.freeze()

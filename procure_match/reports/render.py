@@ -8,12 +8,9 @@ which backslash-escapes Markdown and HTML punctuation, so a notice title such as
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from procure_match.consortium import Team, form_teams
 from procure_match.domain import ScanResult
 from procure_match.errors import InputFileError
+from procure_match.heap import collector_paused
 from procure_match.outputs import prepare_out_dir
 from procure_match.reference.cpv import CpvVocabulary, default_vocabulary
 from procure_match.reports.context import (
@@ -147,24 +145,6 @@ def write_digest(
     ]
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for the block (back on afterwards, if it was on, however the block ends).
-
-    The consortium stage builds hundreds of thousands of small dicts and lists that stay alive until
-    written, so collections free next to nothing (a national-scale run: under 600 objects), yet each full
-    collection walks the whole scan held in memory (4 a run, 2.7 s together). Reference counting still
-    frees everything else straight away.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def write_all(
     result: ScanResult, out_dir: str | Path, settings: Settings, cpv: CpvVocabulary | None = None
 ) -> dict[str, Path]:
@@ -195,7 +175,6 @@ def write_team_reports(result: ScanResult, out_dir: str | Path, settings: Settin
 
 
 __all__ = [
-    "collector_paused",
     "environment",
     "md_escape",
     "render",

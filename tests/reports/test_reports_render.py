@@ -282,7 +282,7 @@ def test_agreeing_codes_names_the_deepest_agreement():
 def test_collector_paused_restores_the_collector_however_the_block_ends():
     import gc
 
-    from procure_match.reports.render import collector_paused
+    from procure_match.heap import collector_paused
 
     assert gc.isenabled()
     with pytest.raises(RuntimeError), collector_paused():
