@@ -86,9 +86,9 @@ def run_demo(
         progress_report,
         register_contracts,
     )
-    from procure_match.outputs import match_rows, prepare_out_dir, write_scan_outputs
+    from procure_match.outputs import match_rows, prepare_out_dir
     from procure_match.pipeline import run_scan
-    from procure_match.reports import write_team_reports
+    from procure_match.scan_folder import write_scan_folder
 
     tell = say or (lambda _msg: None)
     data = data or bundled_data()
@@ -108,14 +108,11 @@ def run_demo(
     )
     result = DemoResult(out_dir=out, scan=run, report=run.report)
     scan_dir = out / "scan"
-    result.files.update(
-        write_scan_outputs(scan_dir, run.result, run.report, settings, counts=run.counts, timings=run.timings)
-    )
-
-    tell("2/4 consortia, bid briefs and the weekly digest")
-    written, result.briefs = write_team_reports(run.result, scan_dir, settings)
-    result.files.update(written)
-    result.teams = json.loads(Path(written["consortia"]).read_text(encoding="utf-8"))
+    tell("2/4 matches, consortia, bid briefs and the weekly digest")
+    folder = write_scan_folder(scan_dir, run, settings)
+    result.files.update(folder.paths)
+    result.briefs = folder.briefs
+    result.teams = json.loads(folder.paths["consortia"].read_text(encoding="utf-8"))
 
     tell("3/4 social-spend ledger: contracts from awards, supply-chain returns, council spend")
     ledger_report = IngestReport()

@@ -126,6 +126,12 @@ def prepare_out_dir(out_dir: str | Path) -> Path:
     return out
 
 
+def scan_output_paths(out: Path) -> dict[str, Path]:
+    """Name -> path of the files ``write_scan_outputs`` writes into ``out``."""
+    names = ("matches.json", "matches.csv", "settings.toml", "ingest-report.json", "scan-summary.json")
+    return {name: out / name for name in names}
+
+
 def write_scan_outputs(
     out_dir: str | Path,
     result: ScanResult,
@@ -138,13 +144,7 @@ def write_scan_outputs(
     """Write every file of a scan into ``out_dir`` (created if needed); return name -> path."""
     out = prepare_out_dir(out_dir)
     rows = match_rows(result)
-    paths = {
-        "matches.json": out / "matches.json",
-        "matches.csv": out / "matches.csv",
-        "settings.toml": out / "settings.toml",
-        "ingest-report.json": out / "ingest-report.json",
-        "scan-summary.json": out / "scan-summary.json",
-    }
+    paths = scan_output_paths(out)
     write_matches_json(rows, paths["matches.json"])
     write_matches_csv(rows, paths["matches.csv"])
     dump_settings(settings, paths["settings.toml"])

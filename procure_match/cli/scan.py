@@ -133,9 +133,9 @@ def scan_command(
     --directory enterprises/birmingham_social_enterprises.csv --out reports/scan --as-of 2021-06-01
     """
     from procure_match.ingest import expand_paths
-    from procure_match.outputs import prepare_out_dir, write_scan_outputs
+    from procure_match.outputs import prepare_out_dir
     from procure_match.pipeline import check_paths, run_scan, utc_now
-    from procure_match.reports import write_team_reports
+    from procure_match.scan_folder import write_scan_folder
 
     # Everything cheap first: settings, overrides, dates and paths, before any model loads.
     settings = apply_overrides(get_settings(settings_path), top_k=top_k, embedder=embedder)
@@ -160,11 +160,9 @@ def scan_command(
         progress=progress,
         show_bars=not quiet and err.is_terminal,
     )
-    paths = write_scan_outputs(out_dir, run.result, run.report, settings, counts=run.counts, timings=run.timings)
-
-    # Consortium stage: teams for every scanned notice, consortia.json, a bid brief per team, the digest.
-    written, briefs = write_team_reports(run.result, out_dir, settings)
-    paths.update(written)
+    # Matches, settings, reports, then the consortium stage: teams, consortia.json, a brief per team, the digest.
+    folder = write_scan_folder(out_dir, run, settings)
+    paths, briefs = folder.paths, folder.briefs
 
     _summary(run, out_dir)
     if not quiet:

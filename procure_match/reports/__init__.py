@@ -7,7 +7,6 @@ from procure_match.reports.render import (
     write_briefs,
     write_consortia_json,
     write_digest,
-    write_team_reports,
 )
 
-__all__ = ["write_all", "write_briefs", "write_consortia_json", "write_digest", "write_team_reports"]
+__all__ = ["write_all", "write_briefs", "write_consortia_json", "write_digest"]

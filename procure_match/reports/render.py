@@ -164,16 +164,6 @@ def write_all(
     }
 
 
-def write_team_reports(result: ScanResult, out_dir: str | Path, settings: Settings) -> tuple[dict[str, Path], int]:
-    """The consortium stage of a scan folder: ``write_all`` with the settings' CPV vocabulary.
-
-    Returns the consortia/digest paths by name and how many bid briefs (teams) were written.
-    """
-    written = write_all(result, out_dir, settings, default_vocabulary(settings.ingest.cpv_vocabulary or None))
-    briefs = sum(1 for name in written if name.startswith("brief:") and name.endswith(".html"))
-    return {name: written[name] for name in ("consortia", "digest_md", "digest_html")}, briefs
-
-
 __all__ = [
     "environment",
     "md_escape",
@@ -183,5 +173,4 @@ __all__ = [
     "write_briefs",
     "write_consortia_json",
     "write_digest",
-    "write_team_reports",
 ]
