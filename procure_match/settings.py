@@ -148,8 +148,9 @@ class ScanSettings:
     exclude_past_deadline: bool = True
     # Match each lot on its own (as well as the whole notice) when a notice has 2 or more lots.
     match_lots: bool = True
-    # Write the scan folder on two cores (Linux, 2+ cores): a forked child writes the matches files,
-    # consortia.json and the digest while the briefs are written. Same files; false = one process.
+    # Write the scan folder on two cores (Linux, 2+ cores): forked children write the matches files while
+    # the teams are formed, then consortia.json and the digest while the briefs are written. Same files;
+    # false = one process.
     parallel_writes: bool = True
     # Memory budget (MB) of one block of the chunked similarity matrix in retrieval.
     retrieval_budget_mb: int = 64
