@@ -554,7 +554,8 @@ def commentary(figures: list[dict], floor_runs: list[dict], warm: list[dict], in
         "",
         f"**Target (c) {verdict}**: the warm-directory scan takes {ratio:.2f}x its floor (target 1.3x; budget "
         f"{1.3 * floor:.1f} s, used {total:.1f} s). Time beyond the floor (medians, seconds): "
-        f"{beyond_floor(stages, embed, topk)}.",
+        f"{beyond_floor(stages, embed, topk)}. Each run against the floor run just before it: "
+        f"{[round(w['total_s'] / f['total_s'], 3) for f, w in zip(floor_runs, warm, strict=False)]}.",
     ]
     return "\n".join(lines)
 
