@@ -245,3 +245,5 @@ class ScanResult:
     changes: dict[str, NoticeChange] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)
     scan_id: int | None = None
+    # (tender_id, lot_id) -> where the work is and how much distance counts (MatchTarget.delivery_facts)
+    deliveries: dict[tuple[str, str | None], dict[str, object]] = field(default_factory=dict)

@@ -28,7 +28,10 @@ ROW_FIELDS = (
     "failed_rules",
     "parts",
     "reasons",
+    "delivery",
 )
+# The delivery facts written as their own CSV columns (JSON keeps them as one "delivery" object).
+DELIVERY_COLUMNS = ("delivery_mode", "delivery_place", "overseas", "distance_weight")
 
 
 def match_rows(result: ScanResult) -> list[dict]:
@@ -59,6 +62,7 @@ def match_rows(result: ScanResult) -> list[dict]:
                 "failed_rules": list(c.failed_rules),
                 "parts": dict(c.parts),
                 "reasons": list(c.reasons),
+                "delivery": result.deliveries.get((c.tender_id, c.lot_id)),
             }
         )
     return rows
@@ -66,8 +70,11 @@ def match_rows(result: ScanResult) -> list[dict]:
 
 def flatten_row(row: dict, part_names: list[str]) -> dict:
     """A CSV row: parts as part_<name> columns (empty = unknown), lists joined with " | "."""
-    flat = {k: v for k, v in row.items() if k not in ("parts", "reasons", "failed_rules")}
+    flat = {k: v for k, v in row.items() if k not in ("parts", "reasons", "failed_rules", "delivery")}
     flat["lot_id"] = row["lot_id"] or ""
+    delivery = row.get("delivery") or {}
+    for name in DELIVERY_COLUMNS:
+        flat[name] = "" if delivery.get(name) is None else delivery[name]
     for name in part_names:
         value = row["parts"].get(name)
         flat[f"part_{name}"] = "" if value is None else value
@@ -89,8 +96,8 @@ def write_matches_json(rows: list[dict], path: Path) -> None:
 
 def write_matches_csv(rows: list[dict], path: Path) -> None:
     part_names = sorted({name for row in rows for name in row["parts"]})
-    header = [f for f in ROW_FIELDS if f not in ("parts", "reasons", "failed_rules")]
-    header += [f"part_{n}" for n in part_names] + ["failed_rules", "reasons"]
+    header = [f for f in ROW_FIELDS if f not in ("parts", "reasons", "failed_rules", "delivery")]
+    header += [f"part_{n}" for n in part_names] + list(DELIVERY_COLUMNS) + ["failed_rules", "reasons"]
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)

@@ -22,6 +22,7 @@ from procure_match.errors import IngestReport, InputFileError, NotFoundError
 from procure_match.heap import long_lived
 from procure_match.scoring.match import (
     build_targets,
+    delivery_counts,
     enterprise_coordinates,
     match_targets,
     pair_distance_km,
@@ -349,7 +350,7 @@ def _run_stages(
     targets: list[MatchTarget] = []
     texts: list[str] = []
     for t in scanned:
-        ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots)
+        ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots, settings=settings)
         targets.extend(ts)
         texts.extend(target_texts(inputs, t, ts))
     ent_texts = inputs.enterprise_texts()
@@ -391,6 +392,7 @@ def _run_stages(
         changes=changes,
         excluded=excluded,
         scan_id=scan_id,
+        deliveries={(t.tender_id, t.lot_id): t.delivery_facts() for t in targets},
     )
     counts = {
         "notices_read": len(inputs.tenders),
@@ -405,6 +407,7 @@ def _run_stages(
         "eligible": sum(c.eligible for c in candidates),
         **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},
         **embedding,
+        **delivery_counts(targets),
     }
     return ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
 
@@ -455,7 +458,7 @@ def explain_pair(
     if lot_id is not None and lot_id not in lots:
         listed = ", ".join(lots) or "none"
         raise NotFoundError(f"notice {tender_id} has no lot {lot_id!r} (its lots: {listed})", fix="pass --lot LOT_ID")
-    target = target_for(tender, lot_id, inputs.lookup)
+    target = target_for(tender, lot_id, inputs.lookup, settings)
 
     embedder = make_fitted_embedder(settings, corpus_texts(inputs, settings))
     vec_t = embed_texts(embedder, settings, target_texts(inputs, tender, [target]))

@@ -139,12 +139,16 @@ class ScanSettings:
     # The history keeps the candidates of this many most recent scans (older scans keep their notices,
     # changes and counts); 0 = keep every scan's candidates (about 100 MB per scan of 5,000 notices).
     keep_candidates_of: int = 12
-    # Delivery radius: closeness falls from 1 at 0 km to 0.5 at radius_km and 0 at twice radius_km.
+    # Delivery radius, a soft preference: closeness = 0.5 ** (km / radius_km), 1 at 0 km, 0.5 at the
+    # radius, 0.25 at twice it; smooth, no cliff (scoring/rules.py distance_closeness).
     radius_km: float = 40.0
-    # true = an enterprise beyond radius_km is ineligible (hard rule); false = soft penalty only.
+    # true = an enterprise beyond radius_km is ineligible for place-bound work (hard rule).
     radius_hard: bool = False
-    # Subtracted from the score of an enterprise beyond radius_km (when radius_hard is false).
-    beyond_radius_penalty: float = 0.1
+    # How much distance counts by the notice's delivery mode (scoring/delivery.py): a factor on
+    # weight_distance. 0 = distance not scored (remote-capable work).
+    distance_weight_on_site: float = 1.0
+    distance_weight_mixed: float = 0.5
+    distance_weight_remote: float = 0.0
     exclude_past_deadline: bool = True
     # Match each lot on its own (as well as the whole notice) when a notice has 2 or more lots.
     match_lots: bool = True
@@ -173,8 +177,9 @@ class ScanSettings:
             out.append("scan.keep_candidates_of must be 0 (keep all) or a number of scans")
         if self.retrieval_budget_mb < 1:
             out.append("scan.retrieval_budget_mb must be at least 1")
-        if not 0 <= self.beyond_radius_penalty <= 1:
-            out.append("scan.beyond_radius_penalty must be 0-1")
+        factors = (self.distance_weight_on_site, self.distance_weight_mixed, self.distance_weight_remote)
+        if not all(0 <= f <= 1 for f in factors):
+            out.append("scan.distance_weight_on_site, _mixed and _remote must be 0-1")
         if not (0 <= self.vcse_bonus <= 1 and 0 <= self.sme_bonus <= 1):
             out.append("scan.vcse_bonus and scan.sme_bonus must be 0-1")
         weights = (self.weight_semantic, self.weight_cpv, self.weight_distance)
@@ -322,12 +327,20 @@ def _type_ok(value: Any, default: Any) -> bool:
     return isinstance(value, type(default))
 
 
+# Keys that existed once, with what replaced them (said instead of a spelling suggestion).
+REMOVED_KEYS = {
+    "scan.beyond_radius_penalty": "removed: distance now decays smoothly (no cliff at the radius); delete the line",
+}
+
+
 def _apply(section: Any, data: dict, prefix: str, errors: list[str]) -> None:
     names = {f.name: f for f in fields(section)}
     for key, value in data.items():
         if key not in names:
             close = difflib.get_close_matches(key, names, n=1)
             hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
+            if f"{prefix}{key}" in REMOVED_KEYS:
+                hint = f" ({REMOVED_KEYS[prefix + key]})"
             errors.append(f"unknown key {prefix}{key}{hint}")
             continue
         current = getattr(section, key)

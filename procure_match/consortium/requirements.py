@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from procure_match.domain import Candidate, Enterprise, Tender
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary, group_of
+from procure_match.scoring.delivery import REMOTE, delivery_mode, delivery_place
 from procure_match.settings import Settings
 
 WORK_KINDS = ("lot", "cpv group", "notice")
@@ -88,10 +89,24 @@ def _lot_label(lot_id: str, title: str | None, description: str | None) -> str:
 
 
 def location_exempt(tender: Tender, settings: Settings) -> bool:
-    """True when every CPV code of the notice falls under a prefix where location does not matter."""
+    """True when location does not matter for the notice (``location_exempt_reason``)."""
+    return location_exempt_reason(tender, settings) is not None
+
+
+def location_exempt_reason(tender: Tender, settings: Settings) -> str | None:
+    """Why location does not matter, or None: every CPV code under a ``consortium.location_exempt_cpv``
+    prefix, remote-capable work or work delivered outside the UK (``scoring/delivery.py``)."""
     prefixes = settings.consortium.location_exempt_cpv
     codes = tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ())
-    return bool(codes) and bool(prefixes) and all(any(c.startswith(p) for p in prefixes) for c in codes)
+    if codes and prefixes and all(any(c.startswith(p) for p in prefixes) for c in codes):
+        return "every code is under consortium.location_exempt_cpv"
+    mode = delivery_mode(codes, tender.title, tender.description)
+    if mode.mode == REMOTE:
+        return mode.reason
+    place = delivery_place(
+        tender.locations, buyer_name=tender.buyer_name, title=tender.title, description=tender.description
+    )
+    return f"delivered outside the UK: {place.overseas}" if place.overseas else None
 
 
 def requirements_for(tender: Tender, settings: Settings, cpv: CpvVocabulary | None = None) -> list[Requirement]:
@@ -144,7 +159,7 @@ def requirements_for(tender: Tender, settings: Settings, cpv: CpvVocabulary | No
             note=how if needed is None else f"{factor:g} x the annual value ({how})",
         )
     )
-    exempt = location_exempt(tender, settings)
+    exempt = location_exempt_reason(tender, settings)
     out.append(
         Requirement(
             id="location",
@@ -153,7 +168,7 @@ def requirements_for(tender: Tender, settings: Settings, cpv: CpvVocabulary | No
             if exempt
             else f"every member within {settings.scan.radius_km:g} km",
             radius_km=None if exempt else settings.scan.radius_km,
-            note="every code is under consortium.location_exempt_cpv" if exempt else "scan.radius_km",
+            note=exempt or "scan.radius_km",
         )
     )
     return out

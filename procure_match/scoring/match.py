@@ -8,38 +8,22 @@ computes distances for those K only (vectorised), runs the rules on those K only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from procure_match.domain import Candidate, Enterprise, Location, Tender
-from procure_match.reference.geo import haversine_km_array, is_wide_area
+from procure_match.domain import Candidate, Enterprise, Lot, Tender
+from procure_match.reference.geo import haversine_km_array
+from procure_match.scoring.delivery import Locate, delivery_mode, delivery_place, mode_weight
 from procure_match.scoring.rank import build_candidate, rank_candidates, weights_from
 from procure_match.scoring.retrieval import top_k_cosine
-from procure_match.scoring.rules import MatchTarget, RuleOutcome, contract_value_gbp, evaluate_pair
+from procure_match.scoring.rules import DISTANCE, MatchTarget, RuleOutcome, contract_value_gbp, evaluate_pair
+from procure_match.settings import Settings
 
-
-def delivery_point(locations: Sequence[Location], lookup=None) -> tuple[tuple[float, float, str] | None, str | None]:
-    """((lat, lon, label) of the first location with coordinates or a postcode the lookup knows, wide area).
-
-    A wide area (``is_wide_area``: the UK, a nation, "Any region", several regions) met before any
-    such point means the work is not at one place: (None, that region), even if a later location
-    (such as the buyer's address, added as a fallback) has a postcode.
-    """
-    for loc in locations:
-        label = loc.postcode or loc.description or loc.region or loc.nuts or "the delivery location"
-        if loc.latitude is not None and loc.longitude is not None:
-            return (float(loc.latitude), float(loc.longitude), label), None
-        if loc.postcode and lookup is not None:
-            found = lookup.locate(loc.postcode)
-            if found is not None:
-                precision = "" if found[2] == "postcode" else f", {found[2]} centre"
-                return (found[0], found[1], f"{loc.postcode}{precision}"), None
-        if not loc.postcode:
-            for region in (loc.region, loc.nuts if loc.nuts == "UK" else None):
-                if is_wide_area(region):
-                    return None, region
-    return None, None
+if TYPE_CHECKING:
+    from procure_match.reference.postcodes import PostcodeLookup
 
 
 def enterprise_coordinates(enterprises: Sequence[Enterprise], lookup=None) -> tuple[np.ndarray, np.ndarray]:
@@ -56,48 +40,81 @@ def enterprise_coordinates(enterprises: Sequence[Enterprise], lookup=None) -> tu
     return lat, lon
 
 
-def _target(tender: Tender, lot, lookup) -> MatchTarget:
-    locations = (lot.locations if lot is not None and lot.locations else ()) or tender.locations
-    point, wide_area = delivery_point(locations, lookup)
-    value_note = ""
+def _locate(lookup: PostcodeLookup | None) -> Locate | None:
+    return None if lookup is None else lookup.locate
+
+
+def _value(tender: Tender, lot: Lot | None) -> tuple[float | None, str]:
+    """The target's value in GBP and a note when a lot falls back to the whole notice's value."""
     if lot is None:
-        value = contract_value_gbp(tender.value)
-    else:
-        value = contract_value_gbp(lot.value)
-        if value is None and contract_value_gbp(tender.value) is not None:
-            value, value_note = contract_value_gbp(tender.value), "lot value not stated: whole notice value used"
+        return contract_value_gbp(tender.value), ""
+    value = contract_value_gbp(lot.value)
+    if value is None and contract_value_gbp(tender.value) is not None:
+        return contract_value_gbp(tender.value), "lot value not stated: whole notice value used"
+    return value, ""
+
+
+def _delivery(tender: Tender, lot: Lot | None, lookup: PostcodeLookup | None, settings: Settings | None) -> dict:
+    """The MatchTarget fields about where the work is and how much distance counts (scoring/delivery.py)."""
+    locations = (lot.locations if lot is not None and lot.locations else ()) or tender.locations
     codes = (lot.cpv_codes if lot is not None and lot.cpv_codes else ()) or tender.cpv_codes
+    title = " ".join(x for x in (tender.title, lot.title if lot else None) if x)
+    description = (lot.description if lot is not None and lot.description else None) or tender.description
+    place = delivery_place(
+        locations, buyer_name=tender.buyer_name, title=title, description=description, locate=_locate(lookup)
+    )
+    mode = delivery_mode(codes, title, description)
+    scan = (settings or Settings()).scan
+    factors = (scan.distance_weight_on_site, scan.distance_weight_mixed, scan.distance_weight_remote)
+    weight = mode_weight(mode.mode, *factors)
+    return {
+        "cpv_codes": codes,
+        "location": place.point,
+        "where": f"the delivery location ({place.label})" if place.point else "the delivery location",
+        "wide_area": place.wide_area,
+        "overseas": place.overseas,
+        "place_label": place.label,
+        "place_basis": place.basis,
+        "delivery_mode": mode.mode,
+        "delivery_reason": mode.reason,
+        "distance_weight": weight,
+    }
+
+
+def _target(tender: Tender, lot: Lot | None, lookup: PostcodeLookup | None, settings: Settings | None) -> MatchTarget:
+    value, value_note = _value(tender, lot)
     return MatchTarget(
         tender_id=tender.tender_id,
         lot_id=None if lot is None else lot.id,
-        cpv_codes=codes,
         value_gbp=value,
         contract_years=tender.contract_years,
         suitable_vcse=tender.suitable_vcse,
         suitable_sme=tender.suitable_sme,
         reserved=tender.reserved_participation,
-        location=None if point is None else (point[0], point[1]),
-        where=f"the delivery location ({point[2]})" if point else "the delivery location",
-        wide_area=wide_area,
         value_note=value_note,
+        **_delivery(tender, lot, lookup, settings),
     )
 
 
-def target_for(tender: Tender, lot_id: str | None = None, lookup=None) -> MatchTarget:
+def target_for(
+    tender: Tender, lot_id: str | None = None, lookup: PostcodeLookup | None = None, settings: Settings | None = None
+) -> MatchTarget:
     """The target for the whole notice (``lot_id`` None) or for one of its lots, even a notice's only lot."""
     if lot_id is None:
-        return _target(tender, None, lookup)
+        return _target(tender, None, lookup, settings)
     lot = next((lot for lot in tender.lots if lot.id == lot_id), None)
     if lot is None:
         raise KeyError(lot_id)
-    return _target(tender, lot, lookup)
+    return _target(tender, lot, lookup, settings)
 
 
-def build_targets(tender: Tender, lookup=None, *, match_lots: bool = True) -> list[MatchTarget]:
-    """The whole notice first, then each lot when there are two or more."""
-    targets = [_target(tender, None, lookup)]
+def build_targets(
+    tender: Tender, lookup: PostcodeLookup | None = None, *, match_lots: bool = True, settings: Settings | None = None
+) -> list[MatchTarget]:
+    """The whole notice first, then each lot when there are two or more (``settings`` gives the distance weights)."""
+    targets = [_target(tender, None, lookup, settings)]
     if match_lots and len(tender.lots) >= 2:
-        targets.extend(_target(tender, lot, lookup) for lot in tender.lots)
+        targets.extend(_target(tender, lot, lookup, settings) for lot in tender.lots)
     return targets
 
 
@@ -111,12 +128,32 @@ def score_pair(
     target: MatchTarget, enterprise: Enterprise, cosine: float, km: float | None, settings
 ) -> tuple[Candidate, list[RuleOutcome]]:
     """One scored Candidate (rank 0) and every rule outcome behind it."""
+    if not target.scores_distance:
+        km = None  # overseas, wide-area or remote-capable work: no distance to show or score
     outcomes = evaluate_pair(target, enterprise, cosine, km, settings)
     extra = {"distance_km": None if km is None else round(km, 1)}
     cand = build_candidate(
-        target.tender_id, target.lot_id, enterprise.id, outcomes, weights_from(settings.scan), extra_parts=extra
+        target.tender_id, target.lot_id, enterprise.id, outcomes, target_weights(target, settings), extra_parts=extra
     )
     return cand, outcomes
+
+
+def delivery_counts(targets: Sequence[MatchTarget]) -> dict[str, int]:
+    """Whole notices by delivery mode and by how their place was decided (for scan-summary.json)."""
+    counts: dict[str, int] = {}
+    for t in targets:
+        if t.lot_id is None:
+            for key in (f"delivery_mode_{t.delivery_mode}", f"delivery_place_{t.place_basis}"):
+                key = re.sub(r"[^a-z]+", "_", key.replace("'", ""))
+                counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def target_weights(target: MatchTarget, settings: Settings) -> dict[str, float]:
+    """The score weights for one target: the distance weight scaled by its delivery mode."""
+    weights = weights_from(settings.scan)
+    weights[DISTANCE] = weights[DISTANCE] * target.distance_weight
+    return weights
 
 
 def match_targets(

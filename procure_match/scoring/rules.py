@@ -6,7 +6,7 @@ Each function returns a ``RuleOutcome``: its ``value`` (None = unknown), whether
 * ``feature``: a number that feeds the score (semantic similarity, CPV agreement, distance).
 * ``hard``: a failure makes the candidate ineligible (capacity, certifications, reserved
   participation, and distance when ``scan.radius_hard`` is set). Unknown never fails.
-* ``soft``: adjusts the score (bonuses, the beyond-radius penalty); ``value`` is the adjustment.
+* ``soft``: adjusts the score (bonuses); ``value`` is the adjustment.
 
 No function here reads files, the clock or global state: the caller passes ``now``, distances and
 settings values in.
@@ -35,7 +35,6 @@ CERTIFICATIONS = "certifications"
 RESERVED = "reserved_participation"
 VCSE_BONUS = "vcse_bonus"
 SME_BONUS = "sme_bonus"
-RADIUS_PENALTY = "beyond_radius_penalty"
 RADIUS = "radius"
 
 # Score of CPV agreement at each level: division 0.25, group 0.5, class 0.75, category or deeper 1.0.
@@ -92,48 +91,52 @@ def cpv_agreement(tender_codes: tuple[str, ...], enterprise_codes: tuple[str, ..
 
 
 def distance_closeness(km: float, radius_km: float) -> float:
-    """1 at 0 km, 0.5 at the radius, 0 at twice the radius and beyond."""
-    return max(0.0, 1.0 - km / (2.0 * radius_km))
+    """0.5 ** (km / radius_km): 1 at 0 km, 0.5 at the radius, 0.25 at twice it; smooth and never negative.
+
+    The radius is a soft preference: closeness halves every ``radius_km``, with no cliff at the radius.
+    """
+    return 0.5 ** (max(0.0, km) / radius_km)
 
 
-def distance(
-    km: float | None, radius_km: float, *, where: str = "the delivery location", wide_area: str | None = None
-) -> RuleOutcome:
+def distance(km: float | None, radius_km: float, target: MatchTarget | None = None) -> RuleOutcome:
     """Distance feature: value is the closeness in [0, 1]; unknown location = unknown, not zero.
 
-    A notice delivered across a wide area (``wide_area``, e.g. "United Kingdom") has no distance to score."""
-    if wide_area:
+    Not scored (value None) when the target says the work is outside the UK, across a wide area,
+    or remote-capable (its ``distance_weight`` is 0). A mixed-mode target says the distance counts partly.
+    """
+    t = target or MatchTarget.plain()
+    if t.overseas:
+        sentence = f"Distance not scored: delivered outside the UK ({t.overseas})."
+        return RuleOutcome(DISTANCE, FEATURE, None, None, sentence)
+    if t.distance_weight <= 0:
+        evidence = t.delivery_reason.split(": ", 1)[-1]
+        sentence = f"Distance not scored: the work can be done remotely ({evidence})."
+        return RuleOutcome(DISTANCE, FEATURE, None, None, sentence)
+    if t.wide_area:
         return RuleOutcome(
-            DISTANCE, FEATURE, None, None, f"Distance not scored: the work covers {wide_area}, not one place."
+            DISTANCE, FEATURE, None, None, f"Distance not scored: the work covers {t.wide_area}, not one place."
         )
     if km is None:
         return RuleOutcome(
-            DISTANCE, FEATURE, None, None, f"Distance unknown: {where} or the enterprise's location is not known."
+            DISTANCE, FEATURE, None, None, f"Distance unknown: {t.where} or the enterprise's location is not known."
         )
     inside = km <= radius_km
-    rel = "within" if inside else "beyond"
-    return RuleOutcome(
-        DISTANCE,
-        FEATURE,
-        distance_closeness(km, radius_km),
-        inside,
-        f"{km:.0f} km from {where}, {rel} the {radius_km:.0f} km radius.",
+    closeness = distance_closeness(km, radius_km)
+    counts = "" if t.distance_weight >= 1 else f"; counts {t.distance_weight:g}× ({t.delivery_reason})"
+    sentence = (
+        f"{km:.0f} km from {t.where}: closeness {closeness:.2f} (halves every {radius_km:.0f} km, "
+        f"{'within' if inside else 'beyond'} the preferred radius){counts}."
     )
+    return RuleOutcome(DISTANCE, FEATURE, closeness, inside, sentence)
 
 
-def radius_rule(km: float | None, radius_km: float, *, hard: bool, penalty: float) -> RuleOutcome:
-    """Beyond the radius: a hard failure when ``hard``, else a soft penalty of ``penalty``."""
-    name = RADIUS if hard else RADIUS_PENALTY
-    kind = HARD if hard else SOFT
+def radius_rule(km: float | None, radius_km: float) -> RuleOutcome:
+    """The hard radius (``scan.radius_hard``): an enterprise beyond ``radius_km`` is ineligible."""
     if km is None:
-        return RuleOutcome(name, kind, None if hard else 0.0, None, "Radius not checked: distance unknown.")
+        return RuleOutcome(RADIUS, HARD, None, None, "Radius not checked: distance unknown or not scored.")
     if km <= radius_km:
-        return RuleOutcome(name, kind, None if hard else 0.0, True, f"Within the {radius_km:.0f} km radius.")
-    if hard:
-        return RuleOutcome(name, kind, None, False, f"{km:.0f} km is beyond the {radius_km:.0f} km radius (hard rule).")
-    return RuleOutcome(
-        name, kind, -penalty, False, f"{km:.0f} km is beyond the {radius_km:.0f} km radius: score −{penalty:.2f}."
-    )
+        return RuleOutcome(RADIUS, HARD, None, True, f"Within the {radius_km:.0f} km radius (hard rule).")
+    return RuleOutcome(RADIUS, HARD, None, False, f"{km:.0f} km is beyond the {radius_km:.0f} km radius (hard rule).")
 
 
 def contract_value_gbp(value: Money) -> float | None:
@@ -275,6 +278,32 @@ class MatchTarget:
     where: str = "the delivery location"
     value_note: str = ""
     wide_area: str | None = None  # e.g. "United Kingdom": delivered across it, so distance is not scored
+    delivery_mode: str = "on site"  # scoring/delivery.py: "on site" | "mixed" | "remote-capable"
+    delivery_reason: str = ""  # "on site: CPV 90910000 cleaning services"
+    distance_weight: float = 1.0  # factor on scan.weight_distance for this mode (0 = not scored)
+    overseas: str | None = None  # "Ukraine": delivered outside the UK, distance not scored
+    place_label: str | None = None  # how the delivery point was found: "LN1 1YL, the buyer's area (...)"
+    place_basis: str = "unknown"  # scoring/delivery.py PLACE_BASES: "notice place", "buyer's area", "overseas" ...
+
+    @classmethod
+    def plain(cls) -> MatchTarget:
+        """A target with no facts: distance counts fully when known."""
+        return cls("", None, (), None, None, None, None, (), None)
+
+    @property
+    def scores_distance(self) -> bool:
+        return self.distance_weight > 0 and not self.overseas and not self.wide_area
+
+    def delivery_facts(self) -> dict[str, object]:
+        """The delivery facts written beside every candidate in matches.json."""
+        return {
+            "delivery_mode": self.delivery_mode,
+            "delivery_reason": self.delivery_reason,
+            "distance_weight": self.distance_weight,
+            "delivery_place": self.overseas or self.wide_area or self.place_label,
+            "place_basis": self.place_basis,
+            "overseas": self.overseas is not None,
+        }
 
 
 def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | None, settings) -> list[RuleOutcome]:
@@ -283,7 +312,7 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
     outcomes = [
         semantic_similarity(cosine),
         cpv_agreement(target.cpv_codes, enterprise.cpv_codes),
-        distance(km, scan.radius_km, where=target.where, wide_area=target.wide_area),
+        distance(km, scan.radius_km, target),
         capacity(
             target.value_gbp,
             target.contract_years,
@@ -293,10 +322,11 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
         ),
         certifications(target.cpv_codes, enterprise.certifications, rules.certifications),
         reserved_participation(target.reserved, enterprise.legal_form, enterprise.is_social_legal_form),
-        radius_rule(km, scan.radius_km, hard=scan.radius_hard, penalty=scan.beyond_radius_penalty),
         vcse_bonus(target.suitable_vcse, scan.vcse_bonus),
         sme_bonus(target.suitable_sme, scan.sme_bonus),
     ]
+    if scan.radius_hard:
+        outcomes.append(radius_rule(km if target.scores_distance else None, scan.radius_km))
     if target.value_note and outcomes[3].passed is not None:
         o = outcomes[3]
         outcomes[3] = RuleOutcome(o.name, o.kind, o.value, o.passed, f"{o.sentence} ({target.value_note})")

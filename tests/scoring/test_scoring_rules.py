@@ -3,9 +3,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from procure_match.domain import Money
+from procure_match.domain import Enterprise, Money
 from procure_match.scoring import rules as r
+from procure_match.scoring.match import score_pair
+from procure_match.scoring.rules import MatchTarget
+from procure_match.settings import settings_from_dict
 
 
 def test_semantic_clips_the_part_but_reports_the_cosine():
@@ -43,19 +48,40 @@ def test_cpv_unknown_when_a_side_has_no_codes():
 
 def test_distance_pass_fail_unknown():
     near, far, unknown = r.distance(10, 40), r.distance(60, 40), r.distance(None, 40)
-    assert near.passed is True and near.value == pytest.approx(1 - 10 / 80)
-    assert far.passed is False and far.value == pytest.approx(1 - 60 / 80)
-    assert r.distance(200, 40).value == 0.0
+    assert near.passed is True and near.value == pytest.approx(0.5 ** (10 / 40))
+    assert far.passed is False and far.value == pytest.approx(0.5 ** (60 / 40))
+    assert r.distance(40, 40).value == pytest.approx(0.5) and r.distance(80, 40).value == pytest.approx(0.25)
+    assert 0 < r.distance(400, 40).value < 0.001, "far away is close to 0, never negative"
+    assert "halves every 40 km" in near.sentence
     assert unknown.value is None and unknown.passed is None and "unknown" in unknown.sentence
 
 
-def test_radius_rule_soft_and_hard():
-    soft = r.radius_rule(60, 40, hard=False, penalty=0.1)
-    assert soft.kind == r.SOFT and soft.value == -0.1 and soft.passed is False
-    assert r.radius_rule(30, 40, hard=False, penalty=0.1).value == 0.0
-    hard = r.radius_rule(60, 40, hard=True, penalty=0.1)
+def test_radius_rule_is_hard_only():
+    hard = r.radius_rule(60, 40)
     assert hard.kind == r.HARD and hard.passed is False
-    assert r.radius_rule(None, 40, hard=True, penalty=0.1).passed is None
+    assert r.radius_rule(30, 40).passed is True
+    assert r.radius_rule(None, 40).passed is None
+
+
+@given(st.floats(0, 5000, allow_nan=False), st.floats(0, 5000, allow_nan=False), st.floats(1, 500, allow_nan=False))
+def test_distance_closeness_is_smooth_and_never_increases(a, b, radius):
+    """Regression (issue 11): a linear fall to 0 plus a penalty at the radius made a 40.8 km care co-op lose to
+    a 32 km consultancy. Closeness now decays smoothly: monotone non-increasing, in [0, 1], no jump at the radius."""
+    near, far = sorted((a, b))
+    assert r.distance_closeness(far, radius) <= r.distance_closeness(near, radius)
+    assert 0 <= r.distance_closeness(far, radius) <= 1
+    eps = 1e-6 * radius
+    below, above = r.distance_closeness(radius - eps, radius), r.distance_closeness(radius + eps, radius)
+    assert below - above < 1e-5, "no cliff at the radius"
+
+
+def test_a_candidate_just_beyond_the_radius_scores_almost_as_one_just_inside():
+    settings = settings_from_dict({})
+    target = MatchTarget("t", None, (), None, None, None, None, (), (52.0, -1.0))
+    ent = Enterprise(id="e", name="e")
+    inside, _ = score_pair(target, ent, 0.5, 39.9, settings)
+    beyond, _ = score_pair(target, ent, 0.5, 40.1, settings)
+    assert 0 < inside.score - beyond.score < 0.001 and beyond.eligible
 
 
 def test_capacity_pass_fail_unknown():
