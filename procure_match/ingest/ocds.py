@@ -215,7 +215,7 @@ def _location(addr: dict, description: str | None = None) -> Location | None:
     region = _s(addr.get("region"))
     nuts = region if region and _NUTS.match(region) else None
     postcode = find_postcode(_s(addr.get("postalCode"))) or _s(addr.get("postalCode"))
-    parts = [_s(addr.get("locality")), _s(addr.get("countryName"))]
+    parts = [_s(addr.get("locality")), _s(addr.get("countryName")) or _s(addr.get("country"))]
     desc = description or ", ".join(p for p in parts if p) or None
     loc = Location(
         postcode=postcode.upper() if postcode else None,
@@ -243,7 +243,13 @@ def _delivery_location(obj: dict) -> Location | None:
 
 
 def _item_locations(item: dict) -> list[Location]:
+    """Delivery places of an item, a tender or a lot: deliveryAddress(es), deliveryLocation(s), placeOfPerformance."""
     locs = []
+    for place in _l(item.get("placeOfPerformance")) or [item.get("placeOfPerformance")]:
+        place = _d(place)
+        loc = _location(_d(place.get("address")) or place) or _delivery_location(place)
+        if loc:
+            locs.append(loc)
     for addr in _l(item.get("deliveryAddresses")):
         loc = _location(_d(addr))
         if loc:
@@ -381,13 +387,7 @@ def release_to_tender(
             item = _d(item)
             award_codes += _item_cpvs(item, note, f"awards.items[{n}]")
             locations += _item_locations(item)
-    for addr in _l(tender.get("deliveryAddresses")):
-        loc = _location(_d(addr))
-        if loc:
-            locations.append(loc)
-    loc = _delivery_location(_d(tender.get("deliveryLocation")))
-    if loc:
-        locations.append(loc)
+    locations += _item_locations(tender)  # tender-level deliveryAddresses / deliveryLocation(s)
     cpv_codes = _unique(main + item_codes + award_codes)
 
     # Buyer.
@@ -421,7 +421,7 @@ def release_to_tender(
                 description=clean_or_none(lot.get("description")),
                 value=money(lot.get("value"), lot.get("minValue"), f"tender.lots[{n}].value"),
                 cpv_codes=_unique(lot_codes.get(lot_id, [])),
-                locations=_unique(lot_locs.get(lot_id, [])),
+                locations=_unique(lot_locs.get(lot_id, []) + _item_locations(lot)),
                 status=_s(lot.get("status")),
             )
         )

@@ -31,6 +31,7 @@ UK_LON = (-9.0, 2.5)
 WIDE_AREAS = frozenset(
     {
         "any region",
+        "anywhere",
         "nationwide",
         "national",
         "uk",

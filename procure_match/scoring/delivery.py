@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from procure_match.domain import Location
 from procure_match.reference.countries import countries_in_text, is_uk_place, place_country
-from procure_match.reference.geo import in_uk, is_wide_area, normalise_postcode
+from procure_match.reference.geo import WIDE_AREAS, in_uk, is_wide_area, normalise_postcode
 from procure_match.reference.regions import postcode_region, region_centres, region_name
 
 ON_SITE = "on site"
@@ -288,6 +288,8 @@ def _stated_area(locations: Sequence[Location]) -> tuple[str | None, str | None]
     for loc in locations:
         if _is_buyer_address(loc) or loc.postcode:
             continue
+        if loc.description and loc.description.casefold() in WIDE_AREAS:
+            return None, loc.description  # an OCDS deliveryLocation described as "Anywhere"
         for value in (loc.region, loc.nuts):
             if is_wide_area(value):
                 return None, value
