@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from procure_match.domain import Location
 from procure_match.reference.countries import countries_in_text, is_uk_place, place_country
+from procure_match.reference.cpv import significant
 from procure_match.reference.geo import WIDE_AREAS, in_uk, is_wide_area, normalise_postcode
 from procure_match.reference.regions import postcode_region, region_centres, region_name
 
@@ -197,8 +198,7 @@ def delivery_mode(codes: Sequence[str], title: str, description: str) -> Deliver
     if cpv is not None and cpv[1] is not None:
         code, mode, what = cpv
         evidence = f"CPV {code} {what}"
-        is_division = max((p for p in CPV_MODES if code.startswith(p)), key=len, default="00") == code[:2]
-        if text and is_division and text[0] != mode and "title" in text[1]:
+        if text and len(significant(code)) <= 2 and text[0] != mode and "title" in text[1]:
             return DeliveryMode(MIXED, f"{evidence}, but {text[1]}")
         return DeliveryMode(mode, evidence)
     if text is not None:
