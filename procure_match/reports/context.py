@@ -502,6 +502,18 @@ def _match_row(c: Candidate, ent: Enterprise, tender: Tender) -> dict[str, Any]:
     }
 
 
+def delivery_text(facts: dict[str, Any] | None) -> str:
+    """One line on where the work is done and whether distance counted (MatchTarget.delivery_facts)."""
+    if not facts:
+        return ""
+    if facts.get("overseas"):
+        return f"delivered outside the UK: {facts['delivery_place']} (distance not scored)"
+    place = facts.get("delivery_place") or "place not known"
+    if facts.get("place_basis") == "wide area":
+        place = f"across {place}, not one place"
+    return f"{facts['delivery_reason']} · {place}"
+
+
 def digest_context(
     result: ScanResult, teams: list[Team], settings: Settings, cpv: CpvVocabulary | None = None
 ) -> dict[str, Any]:
@@ -538,6 +550,7 @@ def digest_context(
             {
                 **{k: notice[k] for k in ("id", "title", "buyer", "value", "deadline", "days_left", "days_left_text")},
                 "url": notice["url"],
+                "where": delivery_text(result.deliveries.get((t.tender_id, None))),
                 "change": change.kind if change else "",
                 "matches": [
                     _match_row(c, result.enterprises[c.enterprise_id], t) for c in rows[: cfg.digest_top_matches]
