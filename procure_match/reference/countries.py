@@ -70,6 +70,12 @@ def _text_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(n) for n in keep) + r")\b")
 
 
+@functools.cache
+def _after_in_pattern() -> re.Pattern[str]:
+    """ "in <country>" / "in the <country>": the same names as ``_text_pattern``, after "in"."""
+    return re.compile(r"\bin (?:the )?" + _text_pattern().pattern.removeprefix(r"\b"))
+
+
 def place_country(value: str | None) -> str | None:
     """The country or world area outside the UK a place field names exactly, else None.
 
@@ -98,6 +104,18 @@ def countries_in_text(text: str | None) -> list[str]:
         return []
     found: list[str] = []
     for m in _text_pattern().finditer(text.replace("Northern Ireland", "")):
+        name = _names().get(m.group(1).casefold())
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def countries_after_in(text: str | None) -> list[str]:
+    """Countries written as "in <country>" ("services in Nigeria"), the way a description says where work is."""
+    if not text:
+        return []
+    found: list[str] = []
+    for m in _after_in_pattern().finditer(text.replace("Northern Ireland", "")):
         name = _names().get(m.group(1).casefold())
         if name and name not in found:
             found.append(name)

@@ -18,12 +18,13 @@ Two questions about a notice (or lot), answered with a reason a reader can check
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from procure_match.domain import Location
-from procure_match.reference.countries import countries_in_text, is_uk_place, place_country
+from procure_match.reference.countries import countries_after_in, countries_in_text, is_uk_place, place_country
 from procure_match.reference.cpv import significant
 from procure_match.reference.geo import WIDE_AREAS, in_uk, is_wide_area, normalise_postcode
 from procure_match.reference.regions import postcode_region, region_centres, region_name
@@ -91,6 +92,7 @@ CPV_MODES: dict[str, tuple[str | None, str]] = {
     "98": (MIXED, "community, social and personal services"),
 }
 GOODS = (MIXED, "goods delivered to the buyer")  # divisions 03-44: made anywhere, delivered to a place
+DESCRIPTION_CHARS = 2000  # keywords and countries are looked for in a description's first 2,000 characters
 
 # Keywords in the title or description (case-insensitive, whole words; "IT" is matched as written).
 ON_SITE_WORDS = (
@@ -118,6 +120,7 @@ REMOTE_WORDS = (
 )  # fmt: skip
 _ON_SITE_RE = re.compile(r"\b(" + "|".join(ON_SITE_WORDS) + r")\b", re.IGNORECASE)
 _REMOTE_RE = re.compile(r"\b(" + "|".join(REMOTE_WORDS) + r")\b", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"[,;]")
 _IT_RE = re.compile(r"\bIT\b")  # information technology, not the pronoun
 
 # Buyers whose area a wide-area label means (by name), and national buyers whose wide area stays wide.
@@ -162,7 +165,7 @@ class DeliveryPlace:
 def cpv_mode(codes: Sequence[str]) -> tuple[str, str | None, str] | None:
     """(code, mode or None for 'the text decides', what it is) of the first code the table knows."""
     for code in codes:
-        best = max((p for p in CPV_MODES if code.startswith(p)), key=len, default=None)
+        best = next((code[:n] for n in range(5, 1, -1) if code[:n] in CPV_MODES), None)
         if best is not None:
             return code, *CPV_MODES[best]
         if code[:2].isdigit() and 3 <= int(code[:2]) <= 44:
@@ -187,20 +190,23 @@ def text_mode(title: str, description: str) -> tuple[str, str] | None:
 
 
 def delivery_mode(codes: Sequence[str], title: str, description: str) -> DeliveryMode:
-    """On site, remote-capable or mixed, from the CPV table (groups beat text) and keywords.
+    """On site, remote-capable or mixed, from the CPV table (codes below division level beat text) and keywords.
 
     A CPV code that names its kind decides, except that a division-level code contradicted by the
     title gives "mixed". A division that holds both kinds (79 business services) lets the text
-    decide; with no code and no keyword the mode is mixed ("not known").
+    decide; with no code and no keyword the mode is mixed ("not known"). Keywords are only read
+    when the code does not decide (most notices: no text is scanned).
     """
     cpv = cpv_mode(codes)
-    text = text_mode(title, description)
     if cpv is not None and cpv[1] is not None:
         code, mode, what = cpv
         evidence = f"CPV {code} {what}"
-        if text and len(significant(code)) <= 2 and text[0] != mode and "title" in text[1]:
-            return DeliveryMode(MIXED, f"{evidence}, but {text[1]}")
+        if len(significant(code)) <= 2:
+            text = text_mode(title, "")
+            if text and text[0] != mode:
+                return DeliveryMode(MIXED, f"{evidence}, but {text[1]}")
         return DeliveryMode(mode, evidence)
+    text = text_mode(title, description[:DESCRIPTION_CHARS])
     if text is not None:
         suffix = f" (CPV {cpv[0]} {cpv[2]})" if cpv else ""
         return DeliveryMode(text[0], text[1] + suffix)
@@ -247,7 +253,7 @@ def overseas_in_places(locations: Sequence[Location]) -> str | None:
             return loc.description or f"{loc.latitude:.2f}, {loc.longitude:.2f}"
         if loc.nuts and not loc.nuts.upper().startswith(("UK", "TL")):
             return place_country(loc.nuts[:2]) or loc.nuts
-        parts = [p.strip() for p in re.split(r"[,;]", loc.region or "") if p.strip()]
+        parts = [p.strip() for p in _LIST_SEPARATOR.split(loc.region or "") if p.strip()]
         foreign = [place_country(p) for p in parts]
         if parts and all(foreign):
             return ", ".join(dict.fromkeys(f for f in foreign if f))
@@ -330,9 +336,12 @@ def _overseas_in_title(title: str, description: str, buyer_kind: str | None) -> 
     """A country named in the title (or "in <country>" in the description) of a buyer that is not local."""
     if buyer_kind == "local":
         return None
-    named = countries_in_text(title)
-    if not named:
-        named = [c for c in countries_in_text(description) if re.search(rf"\bin (the )?{re.escape(c)}\b", description)]
+    return _countries_named(title, description[:DESCRIPTION_CHARS])
+
+
+@functools.lru_cache(maxsize=4096)
+def _countries_named(title: str, description: str) -> str | None:
+    named = countries_in_text(title) or countries_after_in(description)
     return ", ".join(named) if named else None
 
 
