@@ -247,19 +247,25 @@ def overseas_in_places(locations: Sequence[Location]) -> str | None:
     or a country as the last part of an address description count too. The buyer's address never does.
     """
     for loc in locations:
-        if _is_buyer_address(loc):
-            continue
-        if loc.latitude is not None and loc.longitude is not None and not in_uk(loc.latitude, loc.longitude):
-            return loc.description or f"{loc.latitude:.2f}, {loc.longitude:.2f}"
-        if loc.nuts and not loc.nuts.upper().startswith(("UK", "TL")):
-            return place_country(loc.nuts[:2]) or loc.nuts
-        parts = [p.strip() for p in _LIST_SEPARATOR.split(loc.region or "") if p.strip()]
-        foreign = [place_country(p) for p in parts]
-        if parts and all(foreign):
-            return ", ".join(dict.fromkeys(f for f in foreign if f))
-        tail = (loc.description or "").rsplit(",", 1)[-1].strip()
-        if not loc.postcode and tail and not is_uk_place(tail) and place_country(tail):
-            return place_country(tail)
+        found = None if _is_buyer_address(loc) else _abroad(loc)
+        if found:
+            return found
+    return None
+
+
+def _abroad(loc: Location) -> str | None:
+    """Where outside the UK one location is, or None."""
+    if loc.latitude is not None and loc.longitude is not None and not in_uk(loc.latitude, loc.longitude):
+        return loc.description or f"{loc.latitude:.2f}, {loc.longitude:.2f}"
+    if loc.nuts and not loc.nuts.upper().startswith(("UK", "TL")):
+        return place_country(loc.nuts[:2]) or loc.nuts
+    parts = [p.strip() for p in _LIST_SEPARATOR.split(loc.region or "") if p.strip()]
+    foreign = [place_country(p) for p in parts]
+    if parts and all(foreign):
+        return ", ".join(dict.fromkeys(f for f in foreign if f))
+    tail = (loc.description or "").rsplit(",", 1)[-1].strip()
+    if not loc.postcode and tail and not is_uk_place(tail):
+        return place_country(tail)
     return None
 
 
