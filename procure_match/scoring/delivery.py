@@ -183,9 +183,10 @@ def text_mode(title: str, description: str) -> tuple[str, str] | None:
         remote = _REMOTE_RE.search(text or "") or _IT_RE.search(text or "")
         if on_site and remote:
             return MIXED, f"'{on_site.group(0).lower()}' and '{remote.group(0)}' in the {where}"
-        if on_site or remote:
-            hit = on_site or remote
-            return (ON_SITE if on_site else REMOTE), f"'{hit.group(0)}' in the {where}"
+        if on_site:
+            return ON_SITE, f"'{on_site.group(0)}' in the {where}"
+        if remote:
+            return REMOTE, f"'{remote.group(0)}' in the {where}"
     return None
 
 
@@ -199,7 +200,7 @@ def delivery_mode(codes: Sequence[str], title: str, description: str) -> Deliver
     """
     cpv = cpv_mode(codes)
     if cpv is not None and cpv[1] is not None:
-        code, mode, what = cpv
+        code, mode, what = cpv[0], cpv[1], cpv[2]
         evidence = f"CPV {code} {what}"
         if len(significant(code)) <= 2:
             text = text_mode(title, "")
