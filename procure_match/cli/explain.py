@@ -10,7 +10,7 @@ from rich.table import Table
 
 from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
 from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides
-from procure_match.scoring.rank import combine, weights_from
+from procure_match.scoring.rank import combine
 from procure_match.scoring.rules import FEATURE, SOFT
 
 
@@ -39,6 +39,8 @@ def explain_command(
     """
     from procure_match.ingest import expand_paths
     from procure_match.pipeline import check_paths, explain_pair
+    from procure_match.reports.context import delivery_text
+    from procure_match.scoring.match import target_weights
 
     settings = apply_overrides(get_settings(settings_path), embedder=embedder)
     notice_paths = expand_paths(list(notices))
@@ -49,8 +51,9 @@ def explain_command(
     what = f"{ex.tender.tender_id}" + (f" lot {lot}" if lot else "") + f" ({ex.tender.title})"
     out.print(f"[bold]{escape(what)}[/]  ×  [bold]{escape(ex.enterprise.name)}[/] ({escape(ex.enterprise.id)})")
     out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status}", highlight=False)
+    out.print(f"where: {escape(delivery_text(ex.target.delivery_facts()))}", highlight=False)
 
-    weights = weights_from(settings.scan)
+    weights = target_weights(ex.target, settings)  # distance weight scaled by the delivery mode
     parts = Table(title="Score parts (weighted mean of known parts, then adjustments, clipped to 0-1)")
     for col in ("part", "value", "weight", "explanation"):
         parts.add_column(col, overflow="fold")

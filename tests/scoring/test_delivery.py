@@ -206,3 +206,35 @@ def test_a_lot_uses_its_own_place_and_codes():
     assert lot2.overseas == "Ukraine" and lot2.delivery_mode == d.REMOTE
     counts = delivery_counts([whole, lot1, lot2])
     assert counts == {"delivery_mode_remote_capable": 1, "delivery_place_overseas": 1}, "whole notices only"
+
+
+def test_explain_weighs_distance_by_the_delivery_mode(tmp_path):
+    """`explain` shows where the work is and the distance weight actually used (0.15 x 0.5 for mixed work)."""
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from procure_match.cli.main import app
+
+    fix = Path(__file__).resolve().parent.parent / "fixtures" / "scan"
+    package = json.loads((fix / "notices.json").read_text(encoding="utf-8"))
+    package["releases"][0]["tender"]["classification"]["id"] = "80500000-9"  # training services: mixed
+    notices = tmp_path / "notices.json"
+    notices.write_text(json.dumps(package), encoding="utf-8")
+    args = ["explain", "ocds-pmtest-0001", "GB-COH-00000006", "--notices", str(notices)]
+    result = CliRunner().invoke(app, [*args, "--directory", str(fix / "directory.csv"), "--embedder", "tfidf"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "where: mixed: CPV 80500000 education and training services" in text
+    assert "0.075" in text and "counts 0.5×" in text
+
+
+def test_the_digest_line_says_where_the_work_is():
+    from procure_match.reports.context import delivery_text
+
+    overseas = {"overseas": True, "delivery_place": "Ukraine", "delivery_reason": "on site: CPV 45450000"}
+    assert delivery_text(overseas) == "delivered outside the UK: Ukraine (distance not scored)"
+    wide = {"delivery_place": "England", "place_basis": "wide area", "delivery_reason": "mixed: x"}
+    assert delivery_text(wide) == "mixed: x · across England, not one place"
+    assert delivery_text(None) == ""
