@@ -188,6 +188,7 @@ class Enterprise:
     certifications: tuple[str, ...] = ()
     consortia: tuple[str, ...] = ()
     max_contract_value: float | None = None  # GBP, when the enterprise states one
+    max_radius_km: float | None = None  # how far it will travel, when it states it: a hard radius for on-site work
     contact: Contact = field(default_factory=Contact)
     source_file: str | None = None
     source_row: int | None = None

@@ -81,6 +81,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "certifications": ("certifications", "accreditations", "certification", "accreditation", "certificates"),
     "consortia": ("consortia", "consortium", "network", "networks", "consortium membership"),
     "max_contract_value": ("max contract value", "maximum contract value", "max contract size"),
+    "max_radius_km": (
+        "max radius", "maximum radius", "service radius", "travel radius", "delivery radius", "radius km",
+        "max distance", "maximum distance", "max travel distance", "radius",
+    ),
     "email": ("email", "e mail", "email address", "contact email"),
     "phone": ("phone", "telephone", "phone number", "tel", "contact phone"),
     "website": ("website", "web site", "web", "url", "homepage"),
@@ -92,7 +96,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(SYNONYMS)
 JOINED_FIELDS = frozenset({"description"})
 # Fields read from one column only: a second column would silently change what a number means.
-SINGLE_FIELDS = frozenset({"turnover", "employees", "max_contract_value"})
+SINGLE_FIELDS = frozenset({"turnover", "employees", "max_contract_value", "max_radius_km"})
 MAX_COLUMNS_PER_FIELD = 3
 # A header holding one of these words is not a containment match for a synonym lacking it.
 _NEGATIVE_WORDS = ("description", "date", "url", "uri", "sub", "contact")

@@ -44,7 +44,7 @@ from procure_match.domain import (
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ingest.columns import ColumnMap, detect_columns
 from procure_match.reference.cpv import normalise_cpv
-from procure_match.reference.geo import find_postcode, in_uk, normalise_postcode
+from procure_match.reference.geo import find_postcode, in_uk, normalise_postcode, parse_radius_km
 from procure_match.reference.orgids import org_id
 from procure_match.reference.postcodes import PostcodeLookup, load_postcode_lookup
 from procure_match.reference.sic import normalise_sic
@@ -536,6 +536,7 @@ class _Builder:
             certifications=tuple(v for cell in row.values("certifications") for v in split_multi(cell)),
             consortia=tuple(v for cell in row.values("consortia") for v in split_multi(cell)),
             max_contract_value=self.amount(row, record, "max_contract_value"),
+            max_radius_km=self.radius(row, record),
             contact=Contact(
                 email=row.first("email") or None, phone=row.first("phone") or None, website=row.first("website") or None
             ),
@@ -689,6 +690,20 @@ class _Builder:
                 "write a single GBP amount",
             )
         return parsed.value
+
+    def radius(self, row: _Row, record: str) -> float | None:
+        """The enterprise's stated maximum distance in km ("25", "25 km", "15 miles"), else None.
+
+        Bare numbers are km, or miles when the column's header says so ("Max distance (miles)")."""
+        raw = row.first("max_radius_km")
+        if not raw:
+            return None
+        headers = [row.cmap.headers[i] for i in row.cmap.columns.get("max_radius_km", [])]
+        km = parse_radius_km(raw, miles=any("mile" in h.lower() for h in headers))
+        if km is None:
+            fix = "write a distance such as 25 km or 15 miles"
+            self.repaired(record, "max_radius_km", f"{raw!r} is not a distance", "radius left unknown", fix)
+        return km
 
     def employees(self, row: _Row, record: str) -> int | None:
         raw = row.first("employees")

@@ -100,6 +100,21 @@ def find_postcode(text: object) -> str | None:
     return f"{outward} {inward}"
 
 
+_DISTANCE_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|kms|kilomet(?:er|re)s?|mi|miles?)?\s*$", re.IGNORECASE)
+KM_PER_MILE = 1.609344
+
+
+def parse_radius_km(raw: object, *, miles: bool = False) -> float | None:
+    """A distance written in a directory cell, in km: "25" -> 25.0, "25 km", "15 miles" -> 24.1; else None.
+
+    A bare number is in km, or in miles when ``miles`` (the column's header says miles)."""
+    m = _DISTANCE_TEXT.match(str(raw or ""))
+    if not m or float(m.group(1)) <= 0:
+        return None
+    unit = (m.group(2) or ("mi" if miles else "km")).lower()
+    return round(float(m.group(1)) * (KM_PER_MILE if unit.startswith("mi") else 1.0), 1)
+
+
 def in_uk(lat: float, lon: float) -> bool:
     """True when the point lies inside the UK bounding box (Channel Islands included)."""
     return UK_LAT[0] <= lat <= UK_LAT[1] and UK_LON[0] <= lon <= UK_LON[1]

@@ -130,13 +130,27 @@ def distance(km: float | None, radius_km: float, target: MatchTarget | None = No
     return RuleOutcome(DISTANCE, FEATURE, closeness, inside, sentence)
 
 
-def radius_rule(km: float | None, radius_km: float) -> RuleOutcome:
-    """The hard radius (``scan.radius_hard``): an enterprise beyond ``radius_km`` is ineligible."""
+def radius_rule(km: float | None, radius_km: float, *, stated_by_enterprise: bool = False) -> RuleOutcome:
+    """A hard radius: an enterprise beyond ``radius_km`` is ineligible (``scan.radius_hard``, or the
+    enterprise's own stated maximum distance when ``stated_by_enterprise``)."""
+    whose = "the enterprise's stated" if stated_by_enterprise else "the"
     if km is None:
-        return RuleOutcome(RADIUS, HARD, None, None, "Radius not checked: distance unknown or not scored.")
+        sentence = "Radius not checked: the distance is unknown or the work is not on site."
+        return RuleOutcome(RADIUS, HARD, None, None, sentence)
     if km <= radius_km:
-        return RuleOutcome(RADIUS, HARD, None, True, f"Within the {radius_km:.0f} km radius (hard rule).")
-    return RuleOutcome(RADIUS, HARD, None, False, f"{km:.0f} km is beyond the {radius_km:.0f} km radius (hard rule).")
+        return RuleOutcome(RADIUS, HARD, None, True, f"Within {whose} {radius_km:.0f} km radius (hard rule).")
+    sentence = f"{km:.0f} km is beyond {whose} {radius_km:.0f} km radius (hard rule)."
+    return RuleOutcome(RADIUS, HARD, None, False, sentence)
+
+
+def hard_radius(target: MatchTarget, max_radius_km: float | None, km: float | None, scan) -> RuleOutcome | None:
+    """The hard radius for on-site work: the enterprise's stated maximum, else ``scan.radius_km`` when
+    ``scan.radius_hard``; None when no hard radius applies (the radius is then only a soft preference)."""
+    if not (max_radius_km or scan.radius_hard):
+        return None
+    place_bound = target.delivery_mode == "on site" and target.scores_distance
+    radius = max_radius_km or scan.radius_km
+    return radius_rule(km if place_bound else None, radius, stated_by_enterprise=bool(max_radius_km))
 
 
 def contract_value_gbp(value: Money) -> float | None:
@@ -325,8 +339,9 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
         vcse_bonus(target.suitable_vcse, scan.vcse_bonus),
         sme_bonus(target.suitable_sme, scan.sme_bonus),
     ]
-    if scan.radius_hard:
-        outcomes.append(radius_rule(km if target.scores_distance else None, scan.radius_km))
+    radius = hard_radius(target, getattr(enterprise, "max_radius_km", None), km, scan)
+    if radius is not None:
+        outcomes.append(radius)
     if target.value_note and outcomes[3].passed is not None:
         o = outcomes[3]
         outcomes[3] = RuleOutcome(o.name, o.kind, o.value, o.passed, f"{o.sentence} ({target.value_note})")

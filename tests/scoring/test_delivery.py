@@ -238,3 +238,33 @@ def test_the_digest_line_says_where_the_work_is():
     wide = {"delivery_place": "England", "place_basis": "wide area", "delivery_reason": "mixed: x"}
     assert delivery_text(wide) == "mixed: x · across England, not one place"
     assert delivery_text(None) == ""
+
+
+def test_an_enterprise_s_stated_radius_is_a_hard_rule_for_on_site_work_only():
+    """Ineligible only on evidence: a recorded radius. Remote and mixed work ignore it; unknown never fails."""
+    cleaning = _tender(title="Cleaning", cpv_codes=("90910000",), locations=(Location(postcode="LN1 1YL"),))
+    audit = _tender(locations=(Location(postcode="LN1 1YL"),))
+    settings = Settings()
+    (on_site,) = build_targets(cleaning, LOOKUP, settings=settings)
+    (remote,) = build_targets(audit, LOOKUP, settings=settings)
+    local = Enterprise(id="e", name="e", max_radius_km=25.0)
+    far, _ = score_pair(on_site, local, 0.4, 60.0, settings)
+    assert far.failed_rules == ["radius"] and "60 km is beyond the enterprise's stated 25 km radius" in " ".join(
+        far.reasons
+    )
+    assert score_pair(on_site, local, 0.4, 20.0, settings)[0].eligible
+    assert score_pair(on_site, local, 0.4, None, settings)[0].eligible, "unknown distance never fails"
+    assert score_pair(remote, local, 0.4, 60.0, settings)[0].eligible, "desk work: the radius does not apply"
+    no_radius, _ = score_pair(on_site, Enterprise(id="f", name="f"), 0.4, 60.0, settings)
+    assert no_radius.eligible and "radius" not in " ".join(no_radius.reasons).lower().replace("preferred radius", "")
+
+
+def test_a_directory_radius_column_is_read_in_km(tmp_path):
+    from procure_match.ingest.directory import load_directory
+
+    path = tmp_path / "d.csv"
+    rows = ["Name,Postcode,Max distance (miles)", "A Co-op,B1 1BB,15", "B Co-op,B1 1BB,25 km", "Odd,B1 1BB,far"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ents, report = load_directory(path, Settings())
+    assert [e.max_radius_km for e in ents] == [24.1, 25.0, None], "a bare number under a miles header is miles"
+    assert any(p.field == "max_radius_km" and "'far' is not a distance" in p.problem for p in report.problems)
