@@ -142,7 +142,7 @@ class ScanSettings:
     # Delivery radius, a soft preference: closeness = 0.5 ** (km / radius_km), 1 at 0 km, 0.5 at the
     # radius, 0.25 at twice it; smooth, no cliff (scoring/rules.py distance_closeness).
     radius_km: float = 40.0
-    # true = an enterprise beyond radius_km is ineligible for place-bound work (hard rule).
+    # true = an enterprise beyond radius_km is ineligible for on-site work (hard rule `radius`).
     radius_hard: bool = False
     # How much distance counts by the notice's delivery mode (scoring/delivery.py): a factor on
     # weight_distance. 0 = distance not scored (remote-capable work).
