@@ -241,33 +241,40 @@ def _is_buyer_address(loc: Location) -> bool:
 
 
 def overseas_in_places(locations: Sequence[Location]) -> str | None:
-    """The country outside the UK named by the place fields, or None.
+    """The countries outside the UK the place fields name, when they name no place in the UK; else None.
 
-    A region list is outside the UK only when none of its parts is in the UK ("Ukraine" yes;
-    "United Kingdom,Europe,Rest of the World" no). Coordinates outside the UK, a non-UK NUTS code
-    or a country as the last part of an address description count too. The buyer's address never does.
+    All of a notice's own places count together: "Ukraine" is outside the UK; "United Kingdom,
+    Europe, Rest of the World" (one Contracts Finder region list, or one OCDS deliveryLocation
+    each) is not. Coordinates outside the UK, a non-UK NUTS code or an address country count as
+    foreign; a postcode, UK coordinates, a UK NUTS code or a UK region or nation as in the UK.
+    Names neither list knows ("Leeds", "Sumy Oblast") count as neither. The buyer's address never counts.
     """
+    foreign: list[str] = []
     for loc in locations:
-        found = None if _is_buyer_address(loc) else _abroad(loc)
-        if found:
-            return found
-    return None
+        if _is_buyer_address(loc):
+            continue
+        names, in_uk_here = _place_kinds(loc)
+        if in_uk_here:
+            return None
+        foreign += names
+    return ", ".join(dict.fromkeys(foreign)) if foreign else None
 
 
-def _abroad(loc: Location) -> str | None:
-    """Where outside the UK one location is, or None."""
-    if loc.latitude is not None and loc.longitude is not None and not in_uk(loc.latitude, loc.longitude):
-        return loc.description or f"{loc.latitude:.2f}, {loc.longitude:.2f}"
-    if loc.nuts and not loc.nuts.upper().startswith(("UK", "TL")):
-        return place_country(loc.nuts[:2]) or loc.nuts
+def _place_kinds(loc: Location) -> tuple[list[str], bool]:
+    """(places outside the UK one location names, whether it names a place in the UK)."""
+    if loc.latitude is not None and loc.longitude is not None:
+        inside = in_uk(loc.latitude, loc.longitude)
+        return ([] if inside else [loc.description or f"{loc.latitude:.2f}, {loc.longitude:.2f}"]), inside
+    if loc.postcode:
+        return [], True
+    if loc.nuts:
+        inside = loc.nuts.upper().startswith(("UK", "TL"))
+        return ([] if inside else [place_country(loc.nuts[:2]) or loc.nuts]), inside
     parts = [p.strip() for p in _LIST_SEPARATOR.split(loc.region or "") if p.strip()]
-    foreign = [place_country(p) for p in parts]
-    if parts and all(foreign):
-        return ", ".join(dict.fromkeys(f for f in foreign if f))
-    tail = (loc.description or "").rsplit(",", 1)[-1].strip()
-    if not loc.postcode and tail and not is_uk_place(tail):
-        return place_country(tail)
-    return None
+    if not parts and loc.description:
+        parts = [loc.description.rsplit(",", 1)[-1].strip()]  # an address description ends with its country
+    foreign = [f for f in (place_country(p) for p in parts) if f]
+    return foreign, any(is_uk_place(p) or region_name(p) for p in parts)
 
 
 Locate = Callable[[str], "tuple[float, float, str] | None"]
@@ -301,14 +308,14 @@ def _stated_area(locations: Sequence[Location]) -> tuple[str | None, str | None]
     for loc in locations:
         if _is_buyer_address(loc) or loc.postcode:
             continue
-        if loc.description and loc.description.casefold() in WIDE_AREAS:
-            return None, loc.description  # an OCDS deliveryLocation described as "Anywhere"
         for value in (loc.region, loc.nuts):
             if is_wide_area(value):
                 return None, value
             region = region_name(value)
             if region:
                 return region, None
+        if not (loc.region or loc.nuts) and loc.description and loc.description.casefold() in WIDE_AREAS:
+            return None, loc.description  # an OCDS deliveryLocation described as "Anywhere" or "United Kingdom"
     return None, None
 
 

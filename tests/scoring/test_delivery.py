@@ -268,3 +268,21 @@ def test_a_directory_radius_column_is_read_in_km(tmp_path):
     ents, report = load_directory(path, Settings())
     assert [e.max_radius_km for e in ents] == [24.1, 25.0, None], "a bare number under a miles header is miles"
     assert any(p.field == "max_radius_km" and "'far' is not a distance" in p.problem for p in report.problems)
+
+
+def test_separate_place_entries_count_together():
+    """Contracts Finder OCDS lists 'United Kingdom', 'Europe', 'Rest of the World' as separate deliveryLocations
+    (real: contracts_finder_releases.jsonl): the UK among them means the work is not outside the UK."""
+    names = ("British Oversea Territories", "Channel Islands", "Europe", "Isle of Man", "Rest of the World")
+    locs = tuple(Location(description=n) for n in (*names, "United Kingdom"))
+    place = d.delivery_place(locs, buyer_name="Some Agency")
+    assert place.overseas is None and place.wide_area == "United Kingdom"
+    abroad = d.delivery_place(tuple(Location(description=n) for n in ("Europe", "Rest of the World")), buyer_name="x")
+    assert abroad.overseas == "Europe, Rest of the World"
+
+
+def test_a_nuts_code_beats_the_country_name_beside_it():
+    """Find a Tender addresses carry both ("region": "UKE2", "countryName": "United Kingdom"): the region counts."""
+    locs = (Location(nuts="UKE2", description="United Kingdom"),)
+    place = d.delivery_place(locs, buyer_name="Harrogate Town Council")
+    assert place.basis == "region" and place.label == "Yorkshire and The Humber, region centre"
