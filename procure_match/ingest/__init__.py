@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from procure_match.domain import Amendment, Award, Location, Lot, Money, Supplier, Tender
+from procure_match.domain import Amendment, Award, Contact, Location, Lot, Money, Supplier, Tender
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ingest import cf_csv, detect
 from procure_match.ingest.compile import Compiler
@@ -359,8 +359,10 @@ def tender_from_dict(d: dict) -> Tender:
     for key in ("cpv_codes", "reserved_participation", "release_ids"):
         if key in simple:
             simple[key] = tuple(simple[key])
-    for key in ("published", "deadline"):
+    for key in ("published", "deadline", "future_notice_date"):
         simple[key] = _dt(simple.get(key))
+    if isinstance(simple.get("buyer_contact"), dict):
+        simple["buyer_contact"] = Contact(**simple["buyer_contact"])
     for key in ("contract_start", "contract_end"):
         simple[key] = _date(simple.get(key))
     return Tender(
