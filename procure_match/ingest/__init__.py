@@ -26,6 +26,7 @@ from procure_match.errors import IngestReport, InputFileError
 from procure_match.ingest import cf_csv, detect
 from procure_match.ingest.compile import Compiler
 from procure_match.ingest.ocds import looks_versioned, release_to_tender, releases_of_record, unversion
+from procure_match.ingest.plausible import screen_values
 from procure_match.ingest.textutil import Decoding, open_text
 from procure_match.settings import Settings
 
@@ -93,6 +94,7 @@ def iter_notices(
     report = report if report is not None else IngestReport()
     files = expand_paths(paths)
     fx = dict(settings.ingest.fx_to_gbp)
+    bounds = (settings.ingest.value_floor_gbp, settings.ingest.value_ceiling_gbp)
     compiler = Compiler()
     contributions: Counter[str] = Counter()  # input records merged into each OCID
     csv_tenders: dict[str, tuple[Tender, str]] = {}  # tender_id -> (tender, "file row n")
@@ -107,7 +109,7 @@ def iter_notices(
         if kind == "json":
             _read_json(path, decodings, compiler, contributions, report)
         else:
-            _read_csv(path, decodings, csv_tenders, fx, report)
+            _read_csv(path, decodings, csv_tenders, fx, report, bounds)
         for decoding in decodings:
             if decoding.fallback_bytes:
                 report.problem(
@@ -128,6 +130,7 @@ def iter_notices(
         n_records = contributions[state.ocid]
         try:
             tender = release_to_tender(release, state, fx_to_gbp=fx, note=note)
+            report.counts["placeholder_values"] += screen_values(tender, *bounds, note)
         except Exception as exc:  # one bad notice never sinks the batch
             for i in range(n_records):
                 report.problem(
@@ -218,7 +221,9 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
         )
 
 
-def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: IngestReport) -> None:
+def _read_csv(
+    path: Path, decodings: list, csv_tenders: dict, fx: dict, report: IngestReport, bounds: tuple[float, float]
+) -> None:
     text, decoding = open_text(path)
     decodings.append(decoding)
     with text:
@@ -237,6 +242,8 @@ def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: 
 
             try:
                 tender = cf_csv.row_to_tender(row, n_fields, n_header, fx_to_gbp=fx, note=note)
+                if tender is not None:
+                    report.counts["placeholder_values"] += screen_values(tender, *bounds, note)
             except Exception as exc:  # one bad row never sinks the batch
                 report.problem(
                     path,
