@@ -130,7 +130,7 @@ def iter_notices(
         n_records = contributions[state.ocid]
         try:
             tender = release_to_tender(release, state, fx_to_gbp=fx, note=note)
-            report.counts["placeholder_values"] += screen_values(tender, *bounds, note)
+            _screen(report, tender, bounds, note)
         except Exception as exc:  # one bad notice never sinks the batch
             for i in range(n_records):
                 report.problem(
@@ -153,6 +153,13 @@ def iter_notices(
         report.records_kept += 1
         _count(report, tender)
         yield tender
+
+
+def _screen(report: IngestReport, tender: Tender, bounds: tuple[float, float], note: Callable) -> None:
+    """Placeholder and implausible values -> not stated (noted), counted only when there are some."""
+    replaced = screen_values(tender, *bounds, note)
+    if replaced:
+        report.counts["placeholder_values"] += replaced
 
 
 def _count(report: IngestReport, tender: Tender) -> None:
@@ -243,7 +250,7 @@ def _read_csv(
             try:
                 tender = cf_csv.row_to_tender(row, n_fields, n_header, fx_to_gbp=fx, note=note)
                 if tender is not None:
-                    report.counts["placeholder_values"] += screen_values(tender, *bounds, note)
+                    _screen(report, tender, bounds, note)
             except Exception as exc:  # one bad row never sinks the batch
                 report.problem(
                     path,

@@ -29,10 +29,11 @@ def implausible_reason(m: Money, floor_gbp: float, ceiling_gbp: float) -> str | 
     gbp = _gbp(m)
     if gbp is None:
         return None
+    shown = f"£{gbp:,.0f}" if m.currency in (None, "GBP") else f"{m.currency} {m.amount:,.0f} (£{gbp:,.0f})"
     if gbp < floor_gbp:
-        return f"value £{gbp:,.0f} is below the £{floor_gbp:,.0f} floor (ingest.value_floor_gbp): a placeholder"
+        return f"value {shown} is below the £{floor_gbp:,.0f} floor (ingest.value_floor_gbp): a placeholder"
     if gbp > ceiling_gbp:
-        return f"value £{gbp:,.0f} is above the £{ceiling_gbp:,.0f} ceiling (ingest.value_ceiling_gbp): implausible"
+        return f"value {shown} is above the £{ceiling_gbp:,.0f} ceiling (ingest.value_ceiling_gbp): implausible"
     return None
 
 
