@@ -488,12 +488,15 @@ def _capacity_context(team: Team) -> dict[str, Any]:
         }
         for m in team.member_details
     ]
+    recorded = any(m.turnover is not None for m in team.member_details)
+    met = capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed
     return {
         "rows": rows,
-        "total": gbp(team.combined_turnover),
+        "total": gbp(team.combined_turnover) if recorded else "not recorded",
         "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
         "how": capacity.note,
-        "met": capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed,
+        "met": met,
+        "verdict": "met" if met else ("short" if recorded else "unverified"),
     }
 
 
