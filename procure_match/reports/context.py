@@ -386,9 +386,18 @@ def early_steps(tender: Tender, scanned_at: datetime) -> list[dict[str, str]]:
         {"when": today, "what": f"Register interest with {who}; ask about timing, lots and social value."},
         {"when": today, "what": "Share this brief with every proposed member; agree the lead and who covers what."},
     ]
-    if tender.stage == "market engagement" and tender.deadline is not None:
+    watch = "Watch for the tender notice; a bid brief with the submission deadline follows."
+    if tender.future_notice_date is not None:
+        steps.append({"when": day_text(tender.future_notice_date), "what": "Tender notice expected. " + watch})
+    elif tender.stage == "market engagement" and tender.deadline is not None:
         steps.append({"when": day_text(tender.deadline), "what": "Market engagement closes: respond before then."})
-    steps.append({"when": expected_text(tender), "what": "Watch for the tender notice; then a bid brief follows."})
+        steps.append({"when": f"after {day_text(tender.deadline)}", "what": watch})
+    elif tender.deadline is not None:
+        steps.append(
+            {"when": day_text(tender.deadline), "what": "Date given on the notice: check what it marks. " + watch}
+        )
+    else:
+        steps.append({"when": "ask the buyer", "what": "No date given on the notice. " + watch})
     return steps
 
 
@@ -496,8 +505,17 @@ def _capacity_context(team: Team) -> dict[str, Any]:
         "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
         "how": capacity.note,
         "met": met,
-        "verdict": "met" if met else ("short" if recorded else "unverified"),
+        "verdict": _capacity_verdict(capacity.turnover_needed, met, recorded),
     }
+
+
+def _capacity_verdict(needed: float | None, met: bool, recorded: bool) -> str:
+    """ "not checked" (value unknown), "met", "short" (recorded turnover below the need) or "unverified"."""
+    if needed is None:
+        return "not checked"
+    if met:
+        return "met"
+    return "short" if recorded else "unverified"
 
 
 def _brief_risks(team: Team, tender: Tender, notice: dict[str, Any], settings: Settings) -> list[str]:
