@@ -121,6 +121,17 @@ def iter_notices(
                     "save the file as UTF-8",
                 )
 
+    yield from _ocds_tenders(compiler, contributions, report, fx, bounds)
+    for tender, _ in csv_tenders.values():
+        report.records_kept += 1
+        _count(report, tender)
+        yield tender
+
+
+def _ocds_tenders(
+    compiler: Compiler, contributions: Counter[str], report: IngestReport, fx: dict, bounds: tuple[float, float]
+) -> Iterator[Tender]:
+    """Each compiled OCID as a Tender, its problems reported; a notice that cannot be read is skipped."""
     for release, state in compiler.compiled():
         problems: list[tuple] = []
 
@@ -146,11 +157,6 @@ def iter_notices(
         for field, problem, action, fix in problems:
             report.problem(tender.source_file or "", compiler.label(state), field, problem, action, fix)
         report.records_kept += n_records
-        _count(report, tender)
-        yield tender
-
-    for tender, _ in csv_tenders.values():
-        report.records_kept += 1
         _count(report, tender)
         yield tender
 
@@ -276,26 +282,38 @@ def _read_csv(
             for field, problem, action, fix in problems:
                 report.problem(path, label, field, problem, action, fix)
             tender.source_file = str(path)
-            where = f"{path} {label}"
-            previous = csv_tenders.get(tender.tender_id)
-            if previous is None:
-                csv_tenders[tender.tender_id] = (tender, where)
-                continue
-            old, old_where = previous
-            newer = _published_key(tender) >= _published_key(old)
-            kept_where, dropped_where = (where, old_where) if newer else (old_where, where)
-            if newer:
-                csv_tenders[tender.tender_id] = (tender, where)
-            report.counts["duplicates"] += 1
-            report.problem(
-                path,
-                label,
-                "Notice Identifier",
-                f"notice {notice} appears more than once ({dropped_where} and {kept_where})",
-                f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
-                "remove overlapping exports, or ignore: the latest copy is used",
-                skipped=True,
-            )
+            _keep_latest_copy(csv_tenders, tender, path, label, notice, report)
+
+
+def _keep_latest_copy(
+    csv_tenders: dict[str, tuple[Tender, str]],
+    tender: Tender,
+    path: Path,
+    label: str,
+    notice: str,
+    report: IngestReport,
+) -> None:
+    """Keep ``tender`` unless a copy published later is already kept; a duplicate is reported as skipped."""
+    where = f"{path} {label}"
+    previous = csv_tenders.get(tender.tender_id)
+    if previous is None:
+        csv_tenders[tender.tender_id] = (tender, where)
+        return
+    old, old_where = previous
+    newer = _published_key(tender) >= _published_key(old)
+    kept_where, dropped_where = (where, old_where) if newer else (old_where, where)
+    if newer:
+        csv_tenders[tender.tender_id] = (tender, where)
+    report.counts["duplicates"] += 1
+    report.problem(
+        path,
+        label,
+        "Notice Identifier",
+        f"notice {notice} appears more than once ({dropped_where} and {kept_where})",
+        f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
+        "remove overlapping exports, or ignore: the latest copy is used",
+        skipped=True,
+    )
 
 
 def _published_key(t: Tender) -> datetime:
