@@ -6,13 +6,13 @@ Each function returns a ``RuleOutcome``: its ``value`` (None = unknown), whether
 * ``feature``: a number that feeds the score (semantic similarity, CPV agreement, distance).
 * ``hard``: a failure makes the candidate ineligible (capacity, certifications, reserved
   participation, and distance when ``scan.radius_hard`` is set). Unknown never fails.
+* ``soft``: adjusts the score (bonuses, the beyond-radius penalty); ``value`` is the adjustment.
 
 Unknown is never failure: when the enterprise's own input is missing (no certifications, turnover,
 legal form or CPV codes recorded) the outcome is ``passed=None`` with ``unverified=True`` and a
 sentence saying what to check; the candidate keeps its status and lists the check as unverified.
 Only recorded evidence fails a rule (a recorded turnover below the need, a recorded legal form
 outside a reserved contract, recorded certifications without a required one, a hard radius).
-* ``soft``: adjusts the score (bonuses, the beyond-radius penalty); ``value`` is the adjustment.
 
 No function here reads files, the clock or global state: the caller passes ``now``, distances and
 settings values in.
@@ -324,7 +324,7 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
         vcse_bonus(target.suitable_vcse, scan.vcse_bonus),
         sme_bonus(target.suitable_sme, scan.sme_bonus),
     ]
-    if target.value_note and outcomes[3].passed is not None:
+    if target.value_note and (outcomes[3].passed is not None or outcomes[3].unverified):
         o = outcomes[3]
         outcomes[3] = RuleOutcome(
             o.name, o.kind, o.value, o.passed, f"{o.sentence} ({target.value_note})", o.unverified
