@@ -201,6 +201,8 @@ def _period_text(value_gbp: float, contract_years: float | None) -> str:
     """How the annual value was worked out, as a phrase that follows the annual figure."""
     if not contract_years:
         return " (contract period unknown: the whole value)"
+    if contract_years * 12 < 1:
+        return f" (a {contract_years * 365.25:.0f}-day contract counts as one year)"
     if contract_years < 1:
         return f" (a {contract_years * 12:.0f}-month contract counts as one year)"
     return f" a year ({_money(value_gbp)} over {contract_years:.1f} years)"

@@ -116,3 +116,12 @@ def test_status_shows_unverified_checks():
     )  # fmt: skip
     assert c.status_text == "eligible, 2 checks unverified"
     assert checks_text(c) == "check: certification, turnover"
+
+
+def test_no_gaps_sentence_does_not_claim_capacity_is_met_when_it_was_not_checked(pipeline_scan):
+    result, teams = pipeline_scan
+    team = next(t for t in teams if t.tender_id == WEB and t.feasible)
+    ctx = brief_context(result, team, Settings())
+    ctx["gaps"], ctx["capacity"]["verdict"] = [], "unverified"
+    text = render("brief.md.j2", ctx)
+    assert "capacity is unverified" in text and "capacity is met" not in text

@@ -136,3 +136,8 @@ def test_exclusion_reason_uses_the_given_now():
     assert r.exclusion_reason(datetime(2025, 11, 1), None, now, past_deadline=False) is None
     assert r.exclusion_reason(None, "cancelled", now, past_deadline=True) == "notice status is cancelled"
     assert r.exclusion_reason(None, None, now, past_deadline=True) is None
+
+
+def test_a_contract_of_days_is_said_in_days_not_zero_months():
+    o = r.capacity(2_460_000, 1 / 365.25, None, None, 2.0)
+    assert "a 1-day contract counts as one year" in o.sentence and "0-month" not in o.sentence
