@@ -71,11 +71,13 @@ def match_rows(result: ScanResult) -> list[dict]:
 
 
 def quality_counts(tenders: list[Tender], candidates: list[Candidate]) -> dict[str, int]:
-    """Counts a reader checks a real-data scan by: notices per stage, notices whose every candidate is
-    ineligible, and candidates with unverified checks (input missing: kept, with what to check)."""
+    """Counts a reader checks a real-data scan by: notices per stage (and early ones: planning, pipeline,
+    market engagement), notices whose every candidate is ineligible, and candidates with unverified checks
+    (input missing: kept, with what to check)."""
     counts = {f"stage_{stage.replace(' ', '_')}": 0 for stage in NOTICE_STAGES}
     for t in tenders:
         counts[f"stage_{t.stage.replace(' ', '_')}"] += 1
+    counts["early_stage"] = sum(1 for t in tenders if t.is_early)
     statuses: dict[str, set[str]] = defaultdict(set)
     for c in candidates:
         statuses[c.tender_id].add(c.status)

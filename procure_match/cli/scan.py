@@ -61,8 +61,7 @@ def parse_since(text: str | None, *, option: str = "--since") -> date | None:
 
 
 def _summary(run, out_dir: Path) -> None:
-    c = dict(run.counts)
-    c["early_stage"] = sum(c.get(f"stage_{s}", 0) for s in ("planning", "pipeline", "market_engagement"))
+    c = run.counts
     table = Table(title=f"Scan {run.result.scan_id} -> {escape(str(out_dir))}")
     table.add_column("notices and matches")
     table.add_column("count", justify="right")
