@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 # Registration-id schemes from org-id.guide that social enterprises carry.
 SCHEME_COMPANIES_HOUSE = "GB-COH"
@@ -49,6 +50,12 @@ SOCIAL_LEGAL_FORMS = frozenset(
     }
 )
 MUTUAL_LEGAL_FORMS = frozenset({"co-operative society", "community benefit society"})
+
+# Where a notice is in the procurement cycle (ingest/stage.py reads it from each source).
+NoticeStage = Literal["planning", "pipeline", "market engagement", "tender", "award", "cancelled"]
+NOTICE_STAGES: tuple[NoticeStage, ...] = ("planning", "pipeline", "market engagement", "tender", "award", "cancelled")
+# Stages before a tender is open: matched and listed under "Coming up", with an early-interest brief.
+EARLY_STAGES: frozenset[str] = frozenset({"planning", "pipeline", "market engagement"})
 
 
 @dataclass(slots=True, kw_only=True)
@@ -151,6 +158,14 @@ class Tender:
     amendments: tuple[Amendment, ...] = ()
     release_ids: tuple[str, ...] = ()
     source_file: str | None = None
+    stage: NoticeStage = "tender"  # where the notice is in the procurement cycle
+    future_notice_date: datetime | None = None  # early notices: when the tender notice is expected (OCDS)
+    buyer_contact: Contact | None = None  # the buyer's named contact, when the notice gives one
+
+    @property
+    def is_early(self) -> bool:
+        """A planning, pipeline or market-engagement notice: no tender to bid for yet."""
+        return self.stage in EARLY_STAGES
 
     @property
     def contract_years(self) -> float | None:
@@ -218,6 +233,15 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
     failed_rules: list[str] = field(default_factory=list)  # names of hard rules that failed
     rank: int = 0
+    unverified: list[str] = field(default_factory=list)  # names of checks whose input is missing: check by hand
+
+    @property
+    def status_text(self) -> str:
+        """The status as shown: "eligible, 2 checks unverified" when some checks could not be made."""
+        n = len(self.unverified)
+        if not n or self.status == "ineligible":
+            return self.status
+        return f"{self.status}, {n} check{'s' if n != 1 else ''} unverified"
 
 
 @dataclass(slots=True, kw_only=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import defaultdict
 from pathlib import Path
 
-from procure_match.domain import ScanResult
+from procure_match.domain import NOTICE_STAGES, Candidate, ScanResult, Tender
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.settings import Settings, dump_settings
 
@@ -18,6 +19,7 @@ ROW_FIELDS = (
     "lot_id",
     "tender_title",
     "lot_title",
+    "stage",
     "enterprise_id",
     "enterprise_name",
     "rank",
@@ -26,10 +28,12 @@ ROW_FIELDS = (
     "eligible",
     "status",
     "failed_rules",
+    "unverified",
     "parts",
     "reasons",
     "delivery",
 )
+LIST_FIELDS = ("parts", "reasons", "failed_rules", "unverified", "delivery")
 # The delivery facts written as their own CSV columns (JSON keeps them as one "delivery" object).
 DELIVERY_COLUMNS = ("delivery_mode", "delivery_place", "overseas", "distance_weight")
 
@@ -52,6 +56,7 @@ def match_rows(result: ScanResult) -> list[dict]:
                 "lot_id": c.lot_id,
                 "tender_title": t.title if t else None,
                 "lot_title": lot_title,
+                "stage": t.stage if t else None,
                 "enterprise_id": c.enterprise_id,
                 "enterprise_name": e.name if e else None,
                 "rank": c.rank,
@@ -60,6 +65,7 @@ def match_rows(result: ScanResult) -> list[dict]:
                 "eligible": c.eligible,
                 "status": c.status,
                 "failed_rules": list(c.failed_rules),
+                "unverified": list(c.unverified),
                 "parts": dict(c.parts),
                 "reasons": list(c.reasons),
                 "delivery": result.deliveries.get((c.tender_id, c.lot_id)),
@@ -68,9 +74,25 @@ def match_rows(result: ScanResult) -> list[dict]:
     return rows
 
 
+def quality_counts(tenders: list[Tender], candidates: list[Candidate]) -> dict[str, int]:
+    """Counts a reader checks a real-data scan by: notices per stage (and early ones: planning, pipeline,
+    market engagement), notices whose every candidate is ineligible, and candidates with unverified checks
+    (input missing: kept, with what to check)."""
+    counts = {f"stage_{stage.replace(' ', '_')}": 0 for stage in NOTICE_STAGES}
+    for t in tenders:
+        counts[f"stage_{t.stage.replace(' ', '_')}"] += 1
+    counts["early_stage"] = sum(1 for t in tenders if t.is_early)
+    statuses: dict[str, set[str]] = defaultdict(set)
+    for c in candidates:
+        statuses[c.tender_id].add(c.status)
+    counts["notices_all_ineligible"] = sum(1 for s in statuses.values() if s == {"ineligible"})
+    counts["candidates_with_unverified_checks"] = sum(1 for c in candidates if c.unverified)
+    return counts
+
+
 def flatten_row(row: dict, part_names: list[str]) -> dict:
     """A CSV row: parts as part_<name> columns (empty = unknown), lists joined with " | "."""
-    flat = {k: v for k, v in row.items() if k not in ("parts", "reasons", "failed_rules", "delivery")}
+    flat = {k: v for k, v in row.items() if k not in LIST_FIELDS}
     flat["lot_id"] = row["lot_id"] or ""
     delivery = row.get("delivery") or {}
     for name in DELIVERY_COLUMNS:
@@ -79,6 +101,7 @@ def flatten_row(row: dict, part_names: list[str]) -> dict:
         value = row["parts"].get(name)
         flat[f"part_{name}"] = "" if value is None else value
     flat["failed_rules"] = " | ".join(row["failed_rules"])
+    flat["unverified"] = " | ".join(row["unverified"])
     flat["reasons"] = " | ".join(row["reasons"])
     return flat
 
@@ -96,8 +119,8 @@ def write_matches_json(rows: list[dict], path: Path) -> None:
 
 def write_matches_csv(rows: list[dict], path: Path) -> None:
     part_names = sorted({name for row in rows for name in row["parts"]})
-    header = [f for f in ROW_FIELDS if f not in ("parts", "reasons", "failed_rules", "delivery")]
-    header += [f"part_{n}" for n in part_names] + list(DELIVERY_COLUMNS) + ["failed_rules", "reasons"]
+    header = [f for f in ROW_FIELDS if f not in LIST_FIELDS]
+    header += [f"part_{n}" for n in part_names] + list(DELIVERY_COLUMNS) + ["failed_rules", "unverified", "reasons"]
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)

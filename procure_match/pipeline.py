@@ -20,6 +20,7 @@ import numpy as np
 from procure_match.domain import Candidate, Enterprise, ScanResult, Tender
 from procure_match.errors import IngestReport, InputFileError, NotFoundError
 from procure_match.heap import long_lived
+from procure_match.outputs import quality_counts
 from procure_match.scoring.match import (
     build_targets,
     delivery_counts,
@@ -405,6 +406,8 @@ def _run_stages(
         "history_candidates_pruned": store.pruned_candidates,
         "candidates": len(candidates),
         "eligible": sum(c.eligible for c in candidates),
+        "placeholder_values": inputs.report.counts["placeholder_values"],
+        **quality_counts(scanned, candidates),
         **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},
         **embedding,
         **delivery_counts(targets),

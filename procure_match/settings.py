@@ -70,8 +70,12 @@ class IngestSettings:
     fx_to_gbp: dict[str, float] = field(
         default_factory=lambda: {"GBP": 1.0, "EUR": 0.86, "USD": 0.76, "NOK": 0.074, "SEK": 0.071, "DKK": 0.115}
     )
+    # Notice and lot values below this many GBP are placeholders (£1, £3, £9): treated as not stated.
+    value_floor_gbp: float = 1000.0
+    # Notice and lot values above this many GBP are implausible for one contract: treated as not stated.
+    value_ceiling_gbp: float = 10_000_000_000.0
     # Full CPV 2008 vocabulary (JSON {"03000000-1": "Agricultural, ..."} or CSV code,description).
-    # "" = only the 45 division descriptions shipped in the package.
+    # "" = the full CPV 2008 list shipped in the package (reference/data/cpv2008_en.csv).
     cpv_vocabulary: str = ""
     # An ONS-style postcode file (CSV with postcode, latitude, longitude columns). "" = use the
     # postcodez package data when installed, else postcode-district centroids derived from it.
@@ -89,6 +93,8 @@ class IngestSettings:
                 out.append(f"ingest.fx_to_gbp.{cur} must be a positive number, not {rate!r}")
             if len(cur) != 3 or not cur.isupper():
                 out.append(f"ingest.fx_to_gbp key {cur!r} must be an ISO 4217 code such as 'EUR'")
+        if not 0 <= self.value_floor_gbp < self.value_ceiling_gbp:
+            out.append("ingest.value_floor_gbp must be at least 0 and below ingest.value_ceiling_gbp")
         return out
 
 

@@ -110,6 +110,7 @@ def snapshot_of(t: Tender) -> dict:
         "value": {"amount": t.value.amount, "currency": t.value.currency},
         "status": (t.status or "").lower() or None,
         "lots": [{"id": lot.id, "title": lot.title, "value": lot.value.amount, "status": lot.status} for lot in t.lots],
+        "stage": t.stage,
     }
 
 
@@ -139,6 +140,9 @@ def describe_changes(before: dict, after: dict) -> tuple[tuple[str, ...], tuple[
     if before.get("status") != after.get("status"):
         fields.append("status")
         details.append(f"status changed from {before.get('status') or 'none'} to {after.get('status') or 'none'}")
+    if before.get("stage") and before.get("stage") != after.get("stage"):  # older snapshots have no stage: not a change
+        fields.append("stage")
+        details.append(f"stage moved from {before.get('stage')} to {after.get('stage')}")
     if before.get("lots") != after.get("lots"):
         fields.append("lots")
         old = {lot["id"]: lot for lot in before.get("lots") or []}

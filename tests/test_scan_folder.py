@@ -73,3 +73,22 @@ def test_disabled_runs_both_here_beside_first():
     order = []
     assert run_beside(lambda: order.append("here") or 7, lambda: order.append("beside"), enabled=False) == 7
     assert order == ["beside", "here"]
+
+
+def test_quality_counts_per_stage_all_ineligible_and_unverified():
+    from procure_match.domain import Candidate, Tender
+    from procure_match.outputs import quality_counts
+
+    tenders = [Tender(tender_id="a", stage="pipeline"), Tender(tender_id="b"), Tender(tender_id="c")]
+
+    def cand(tid, status, unverified=()):
+        return Candidate(
+            tender_id=tid, lot_id=None, enterprise_id="e" + tid + status, score=0.5, fit=0.5,
+            eligible=status == "eligible", status=status, unverified=list(unverified),
+        )  # fmt: skip
+
+    cands = [cand("a", "eligible", ["certifications"]), cand("b", "ineligible"), cand("c", "ineligible")]
+    cands.append(cand("c", "fits, needs partners"))
+    counts = quality_counts(tenders, cands)
+    assert (counts["stage_pipeline"], counts["stage_tender"], counts["early_stage"]) == (1, 2, 1)
+    assert counts["notices_all_ineligible"] == 1 and counts["candidates_with_unverified_checks"] == 1

@@ -195,3 +195,14 @@ def test_only_the_newest_scans_keep_their_candidates(tmp_path):
         store.record_scan(scanned_at=NOW, tenders=[], candidates=[_cand("A", "G")], keep_candidates_of=0)
         assert store.pruned_candidates == 0 and len(store.scan_candidates(ids[2])) == 2
         assert store.integrity_ok()
+
+
+def test_a_stage_change_is_described_and_an_old_snapshot_without_stage_is_not_a_change():
+    """Issue 11: the snapshot keeps the notice stage; a pipeline notice that opens as a tender is 'changed'."""
+    from procure_match.store import describe_changes, snapshot_of
+
+    pipeline = snapshot_of(Tender(tender_id="t", title="Parks", stage="pipeline"))
+    tender = snapshot_of(Tender(tender_id="t", title="Parks", stage="tender"))
+    assert describe_changes(pipeline, tender) == (("stage",), ("stage moved from pipeline to tender",))
+    older = {k: v for k, v in tender.items() if k != "stage"}  # stored before the stage was recorded
+    assert describe_changes(older, tender) == ((), ())

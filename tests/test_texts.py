@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from procure_match.domain import Enterprise, Lot, Tender
-from procure_match.reference.cpv import CpvVocabulary, default_vocabulary
+from procure_match.reference.cpv import DIVISIONS, CpvVocabulary, default_vocabulary
 from procure_match.texts import DESCRIPTION_CHARS, ELLIPSIS, cap, clean, enterprise_text, lot_text, tender_text
 
 CPV = CpvVocabulary(
@@ -98,9 +98,22 @@ def test_bare_enterprise_has_only_its_name():
     assert enterprise_text(Enterprise(id="x", name="  Ace  Co-op "), CPV, FakeSic()) == "Ace Co-op"
 
 
-def test_codes_sharing_a_description_are_grouped_with_the_shipped_divisions():
+def test_codes_sharing_a_description_are_grouped():
+    divisions_only = CpvVocabulary({code.ljust(8, "0"): desc for code, desc in DIVISIONS.items()})
     t = Tender(tender_id="t", title="Works", cpv_codes=("45212000", "45000000", "not-a-code"))
-    assert tender_text(t, default_vocabulary()) == "Works\nCodes: 45212000, 45000000 Construction work"
+    assert tender_text(t, divisions_only) == "Works\nCodes: 45212000, 45000000 Construction work"
+
+
+def test_the_shipped_vocabulary_describes_each_code_by_its_own_words():
+    """Issue 11: the full CPV 2008 list ships and is the default, so 79993000 is not 'Business services'."""
+    vocabulary = default_vocabulary()
+    assert len(vocabulary) == 9454
+    assert vocabulary.describe("79993000") == "Building and facilities management services"
+    t = Tender(tender_id="t", title="Works", cpv_codes=("45212000", "45000000"))
+    assert tender_text(t, vocabulary).splitlines()[1] == (
+        "Codes: 45212000 Construction work for buildings relating to leisure, sports, culture, lodging and "
+        "restaurants; 45000000 Construction work"
+    )
 
 
 def test_long_code_list_is_cut_and_the_rest_counted():

@@ -14,8 +14,8 @@ from procure_match.scoring.rank import combine
 from procure_match.scoring.rules import FEATURE, SOFT
 
 
-def _passed(value: bool | None) -> str:
-    return {True: "pass", False: "FAIL", None: "unknown"}[value]
+def _passed(value: bool | None, unverified: bool = False) -> str:
+    return "unverified" if unverified else {True: "pass", False: "FAIL", None: "unknown"}[value]
 
 
 def _value(v: float | None) -> str:
@@ -50,7 +50,7 @@ def explain_command(
 
     what = f"{ex.tender.tender_id}" + (f" lot {lot}" if lot else "") + f" ({ex.tender.title})"
     out.print(f"[bold]{escape(what)}[/]  ×  [bold]{escape(ex.enterprise.name)}[/] ({escape(ex.enterprise.id)})")
-    out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status}", highlight=False)
+    out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status_text}", highlight=False)
     out.print(f"where: {escape(delivery_text(ex.target.delivery_facts()))}", highlight=False)
 
     weights = target_weights(ex.target, settings)  # distance weight scaled by the delivery mode
@@ -79,10 +79,12 @@ def explain_command(
         rules.add_column(col, overflow="fold")
     for o in ex.outcomes:
         if o.kind not in (FEATURE, SOFT):
-            rules.add_row(o.name, _passed(o.passed), escape(o.sentence))
+            rules.add_row(o.name, _passed(o.passed, o.unverified), escape(o.sentence))
     out.print(rules)
     if c.failed_rules:
         out.print(f"failed: {', '.join(c.failed_rules)}", highlight=False)
+    if c.unverified:
+        out.print(f"unverified (input missing, check by hand): {', '.join(c.unverified)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -72,10 +72,13 @@ def _summary(run, out_dir: Path) -> None:
         ("  withdrawn", "withdrawn"),
         ("  excluded (reasons in scan-summary.json)", "excluded"),
         ("  scanned", "notices_scanned"),
+        ("    pipeline, planning or market engagement", "early_stage"),
+        ("  values treated as not stated (placeholders)", "placeholder_values"),
         ("lots matched on their own", "lots_matched"),
         ("enterprises", "enterprises"),
         ("candidates kept", "candidates"),
         ("  eligible", "eligible"),
+        ("  with checks unverified (input missing)", "candidates_with_unverified_checks"),
         ("texts embedded now", "texts_embedded"),
         ("texts from the vector cache", "texts_from_cache"),
     ):
@@ -94,7 +97,7 @@ def _summary(run, out_dir: Path) -> None:
         for tid, cand in sorted(best.items(), key=lambda kv: -kv[1].score)[:SUMMARY_ROWS]:
             name = run.result.enterprises[cand.enterprise_id].name
             top.add_row(
-                escape(tid), escape((titles.get(tid) or "")[:60]), escape(name), f"{cand.score:.2f}", cand.status
+                escape(tid), escape((titles.get(tid) or "")[:60]), escape(name), f"{cand.score:.2f}", cand.status_text
             )
         out.print(top)
         if len(best) > SUMMARY_ROWS:

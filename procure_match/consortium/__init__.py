@@ -81,9 +81,16 @@ class Team:
         return next(m for m in self.member_details if m.enterprise_id == enterprise_id)
 
 
+def turnover_recorded(contenders: list[Contender]) -> bool:
+    """Whether any contender has a recorded turnover: when none has, team capacity cannot be checked (it is
+    unverified, never a failure: an unknown turnover is not £0)."""
+    return any(c.enterprise.turnover is not None for c in contenders)
+
+
 def team_instance(contenders: list[Contender], requirements: list[Requirement], settings: Settings) -> Instance:
     cfg = settings.consortium
     capacity = next(r for r in requirements if r.kind == "capacity")
+    needed = capacity.turnover_needed if turnover_recorded(contenders) else None
     consortia = [set(c.enterprise.consortia) for c in contenders]
     shared = frozenset(
         (i, j) for i, a in enumerate(consortia) if a for j in range(i + 1, len(consortia)) if a & consortia[j]
@@ -91,7 +98,7 @@ def team_instance(contenders: list[Contender], requirements: list[Requirement], 
     return Instance(
         fits=tuple(tuple(cell.fit if cell.covers else None for cell in c.cells) for c in contenders),
         turnover=tuple(c.turnover for c in contenders),
-        needed_turnover=capacity.turnover_needed,
+        needed_turnover=needed,
         shared=shared,
         max_members=cfg.max_members,
         member_penalty=cfg.member_penalty,
@@ -143,7 +150,8 @@ def _build_team(
         reasons.append(
             f"{len(ordered)} members cover all {len(work)} requirement(s), each with fit at least {cfg.min_fit:.2f}"
         )
-    if capacity.turnover_needed is not None:
+    checked = capacity.turnover_needed is not None and turnover_recorded(pool)
+    if checked:
         reasons.append(
             f"combined turnover {gbp(sol.turnover)} meets the {gbp(capacity.turnover_needed)} needed ({capacity.note})"
         )
@@ -161,11 +169,16 @@ def _build_team(
     risks = []
     if capacity.turnover_needed is None:
         risks.append(f"capacity not checked: {capacity.note}")
+    elif not checked:
+        risks.append(
+            f"capacity unverified: no turnover is on record; check the members' combined turnover reaches "
+            f"{gbp(capacity.turnover_needed)} ({capacity.note})"
+        )
     exempt = location_exempt(tender, settings)
     for m in ordered:
         c = pool[m]
-        if c.enterprise.turnover is None:
-            risks.append(f"{c.enterprise.name} has no turnover on record: counted as £0")
+        if c.enterprise.turnover is None and checked:
+            risks.append(f"{c.enterprise.name} has no turnover on record: not counted towards capacity; check it")
         if c.distance_km is None and not exempt:
             risks.append(f"distance from {c.enterprise.name} to the work is unknown: check it can deliver on site")
     small = [pool[m].enterprise.name for m in ordered if any("capacity" in r.failed_rules for r in pool[m].rows)]

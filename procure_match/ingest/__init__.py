@@ -21,11 +21,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from procure_match.domain import Amendment, Award, Location, Lot, Money, Supplier, Tender
+from procure_match.domain import Amendment, Award, Contact, Location, Lot, Money, Supplier, Tender
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ingest import cf_csv, detect
 from procure_match.ingest.compile import Compiler
 from procure_match.ingest.ocds import looks_versioned, release_to_tender, releases_of_record, unversion
+from procure_match.ingest.plausible import screen_values
 from procure_match.ingest.textutil import Decoding, open_text
 from procure_match.settings import Settings
 
@@ -93,6 +94,7 @@ def iter_notices(
     report = report if report is not None else IngestReport()
     files = expand_paths(paths)
     fx = dict(settings.ingest.fx_to_gbp)
+    bounds = (settings.ingest.value_floor_gbp, settings.ingest.value_ceiling_gbp)
     compiler = Compiler()
     contributions: Counter[str] = Counter()  # input records merged into each OCID
     csv_tenders: dict[str, tuple[Tender, str]] = {}  # tender_id -> (tender, "file row n")
@@ -107,7 +109,7 @@ def iter_notices(
         if kind == "json":
             _read_json(path, decodings, compiler, contributions, report)
         else:
-            _read_csv(path, decodings, csv_tenders, fx, report)
+            _read_csv(path, decodings, csv_tenders, fx, report, bounds)
         for decoding in decodings:
             if decoding.fallback_bytes:
                 report.problem(
@@ -119,6 +121,17 @@ def iter_notices(
                     "save the file as UTF-8",
                 )
 
+    yield from _ocds_tenders(compiler, contributions, report, fx, bounds)
+    for tender, _ in csv_tenders.values():
+        report.records_kept += 1
+        _count(report, tender)
+        yield tender
+
+
+def _ocds_tenders(
+    compiler: Compiler, contributions: Counter[str], report: IngestReport, fx: dict, bounds: tuple[float, float]
+) -> Iterator[Tender]:
+    """Each compiled OCID as a Tender, its problems reported; a notice that cannot be read is skipped."""
     for release, state in compiler.compiled():
         problems: list[tuple] = []
 
@@ -128,6 +141,7 @@ def iter_notices(
         n_records = contributions[state.ocid]
         try:
             tender = release_to_tender(release, state, fx_to_gbp=fx, note=note)
+            _screen(report, tender, bounds, note)
         except Exception as exc:  # one bad notice never sinks the batch
             for i in range(n_records):
                 report.problem(
@@ -146,10 +160,12 @@ def iter_notices(
         _count(report, tender)
         yield tender
 
-    for tender, _ in csv_tenders.values():
-        report.records_kept += 1
-        _count(report, tender)
-        yield tender
+
+def _screen(report: IngestReport, tender: Tender, bounds: tuple[float, float], note: Callable) -> None:
+    """Placeholder and implausible values -> not stated (noted), counted only when there are some."""
+    replaced = screen_values(tender, *bounds, note)
+    if replaced:
+        report.counts["placeholder_values"] += replaced
 
 
 def _count(report: IngestReport, tender: Tender) -> None:
@@ -218,7 +234,9 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
         )
 
 
-def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: IngestReport) -> None:
+def _read_csv(
+    path: Path, decodings: list, csv_tenders: dict, fx: dict, report: IngestReport, bounds: tuple[float, float]
+) -> None:
     text, decoding = open_text(path)
     decodings.append(decoding)
     with text:
@@ -237,6 +255,8 @@ def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: 
 
             try:
                 tender = cf_csv.row_to_tender(row, n_fields, n_header, fx_to_gbp=fx, note=note)
+                if tender is not None:
+                    _screen(report, tender, bounds, note)
             except Exception as exc:  # one bad row never sinks the batch
                 report.problem(
                     path,
@@ -262,26 +282,38 @@ def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: 
             for field, problem, action, fix in problems:
                 report.problem(path, label, field, problem, action, fix)
             tender.source_file = str(path)
-            where = f"{path} {label}"
-            previous = csv_tenders.get(tender.tender_id)
-            if previous is None:
-                csv_tenders[tender.tender_id] = (tender, where)
-                continue
-            old, old_where = previous
-            newer = _published_key(tender) >= _published_key(old)
-            kept_where, dropped_where = (where, old_where) if newer else (old_where, where)
-            if newer:
-                csv_tenders[tender.tender_id] = (tender, where)
-            report.counts["duplicates"] += 1
-            report.problem(
-                path,
-                label,
-                "Notice Identifier",
-                f"notice {notice} appears more than once ({dropped_where} and {kept_where})",
-                f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
-                "remove overlapping exports, or ignore: the latest copy is used",
-                skipped=True,
-            )
+            _keep_latest_copy(csv_tenders, tender, path, label, notice, report)
+
+
+def _keep_latest_copy(
+    csv_tenders: dict[str, tuple[Tender, str]],
+    tender: Tender,
+    path: Path,
+    label: str,
+    notice: str,
+    report: IngestReport,
+) -> None:
+    """Keep ``tender`` unless a copy published later is already kept; a duplicate is reported as skipped."""
+    where = f"{path} {label}"
+    previous = csv_tenders.get(tender.tender_id)
+    if previous is None:
+        csv_tenders[tender.tender_id] = (tender, where)
+        return
+    old, old_where = previous
+    newer = _published_key(tender) >= _published_key(old)
+    kept_where, dropped_where = (where, old_where) if newer else (old_where, where)
+    if newer:
+        csv_tenders[tender.tender_id] = (tender, where)
+    report.counts["duplicates"] += 1
+    report.problem(
+        path,
+        label,
+        "Notice Identifier",
+        f"notice {notice} appears more than once ({dropped_where} and {kept_where})",
+        f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
+        "remove overlapping exports, or ignore: the latest copy is used",
+        skipped=True,
+    )
 
 
 def _published_key(t: Tender) -> datetime:
@@ -359,8 +391,10 @@ def tender_from_dict(d: dict) -> Tender:
     for key in ("cpv_codes", "reserved_participation", "release_ids"):
         if key in simple:
             simple[key] = tuple(simple[key])
-    for key in ("published", "deadline"):
+    for key in ("published", "deadline", "future_notice_date"):
         simple[key] = _dt(simple.get(key))
+    if isinstance(simple.get("buyer_contact"), dict):
+        simple["buyer_contact"] = Contact(**simple["buyer_contact"])
     for key in ("contract_start", "contract_end"):
         simple[key] = _date(simple.get(key))
     return Tender(

@@ -20,13 +20,16 @@ from procure_match.domain import (
     SCHEME_CHARITY_SCOTLAND,
     SCHEME_COMPANIES_HOUSE,
     Award,
+    Contact,
     Location,
+    Money,
     Supplier,
     Tender,
 )
 from procure_match.errors import InputFileError
 from procure_match.ingest.money import build_money
 from procure_match.ingest.ocds import read_cpv
+from procure_match.ingest.stage import cf_csv_stage
 from procure_match.ingest.textutil import clean_or_none, clean_text, find_postcode, parse_date, parse_datetime
 from procure_match.reference.orgids import org_id
 
@@ -152,11 +155,10 @@ def iter_rows(text: TextIO, path: Path) -> Iterator[tuple[int, dict[str, str], i
         yield number, {BROKEN: f"CSV breaks off near line {reader.line_num} ({exc}); the rest of the file"}, 0, 0
 
 
-def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gbp: dict, note: Note) -> Tender | None:
-    """One export row -> Tender; None (after a note) when the row has no Notice Identifier."""
-    notice = (row.get("Notice Identifier") or "").strip()
-    if not notice:
-        return None
+MoneyReader = Callable[..., Money]
+
+
+def _check_width(n_fields: int, n_header: int, note: Note) -> None:
     # The export leaves off the last column (Closing Time) when it is empty: 42 of 43 fields is normal.
     if n_fields > n_header or n_fields < n_header - 1:
         note(
@@ -166,13 +168,19 @@ def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gb
             "check the row was not cut or split when the file was edited",
         )
 
-    def money(amount, low=None, field="Value High"):
+
+def _money_reader(fx_to_gbp: dict, note: Note) -> MoneyReader:
+    def money(amount: str | None, low: str | None = None, field: str = "Value High") -> Money:
         m, issues = build_money(amount, "GBP" if amount or low else None, low=low, source=SOURCE, fx_to_gbp=fx_to_gbp)
         for problem, action in issues:
             note(field, problem, action, "publish the contract value on Contracts Finder")
         return m
 
-    codes = []
+    return money
+
+
+def _row_cpvs(row: dict[str, str], note: Note) -> tuple[str, ...]:
+    codes: list[str] = []
     for raw in _CPV_SPLIT.split(row.get("Cpv Codes") or ""):
         if not raw:
             continue
@@ -188,11 +196,15 @@ def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gb
             )
         elif code not in codes:
             codes.append(code)
+    return tuple(codes)
 
+
+def _row_value(row: dict[str, str], money: MoneyReader) -> Money:
     low, high = (row.get("Value Low") or "").strip(), (row.get("Value High") or "").strip()
-    value = money(high or None, low or None, "Value Low/Value High") if (low or high) else money(None)
+    return money(high or None, low or None, "Value Low/Value High") if (low or high) else money(None)
 
-    awards: list[Award] = []
+
+def _row_suppliers(row: dict[str, str], note: Note) -> list[Supplier]:
     suppliers = []
     for block in split_supplier_blocks(row.get(SUPPLIER_COLUMN) or ""):
         sup, issue = parse_supplier_block(block)
@@ -205,36 +217,60 @@ def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gb
             )
         if sup:
             suppliers.append(sup)
+    return suppliers
+
+
+def _row_awards(row: dict[str, str], notice: str, money: MoneyReader, note: Note) -> tuple[Award, ...]:
+    suppliers = _row_suppliers(row, note)
     awarded_value = (row.get("Awarded Value") or "").strip()
     awarded_date = parse_datetime(row.get("Awarded Date"))
-    if suppliers or awarded_value or awarded_date:
-        awards.append(
-            Award(
-                id=f"cf-{notice}-award",
-                status="active" if (row.get("Status") or "").strip().lower() == "awarded" else None,
-                date=awarded_date,
-                value=money(awarded_value or None, None, "Awarded Value"),
-                suppliers=tuple(suppliers),
-            )
-        )
+    if not (suppliers or awarded_value or awarded_date):
+        return ()
+    award = Award(
+        id=f"cf-{notice}-award",
+        status="active" if (row.get("Status") or "").strip().lower() == "awarded" else None,
+        date=awarded_date,
+        value=money(awarded_value or None, None, "Awarded Value"),
+        suppliers=tuple(suppliers),
+    )
+    return (award,)
 
+
+def _row_locations(row: dict[str, str]) -> tuple[Location, ...]:
     postcode = find_postcode(row.get("Postcode")) or clean_or_none(row.get("Postcode"))
     region = clean_or_none(row.get("Region"))
-    nationwide = _yes_no(row.get("Nationwide"))
     locations = []
     if postcode or region:
         locations.append(Location(postcode=postcode, region=region))
-    elif nationwide:
+    elif _yes_no(row.get("Nationwide")):
         locations.append(Location(region="United Kingdom", description="nationwide"))
     buyer_postcode = find_postcode(row.get("Contact Postcode"))
     if not postcode and buyer_postcode:
         buyer_place = "buyer address (no delivery postcode published)"
         locations.append(Location(postcode=buyer_postcode, description=buyer_place))
+    return tuple(locations)
 
-    start = parse_date(row.get("Contract start date")) or parse_date(row.get("Start Date"))
-    end = parse_date(row.get("Contract end date")) or parse_date(row.get("End Date"))
+
+def _row_contact(row: dict[str, str]) -> Contact | None:
+    """The buyer's contact for the notice (name, email, telephone, website), None when the row gives none."""
+    contact = Contact(
+        name=clean_or_none(row.get("Contact Name")),
+        email=clean_or_none(row.get("Contact Email")),
+        phone=clean_or_none(row.get("Contact Telephone")),
+        website=clean_or_none(row.get("Contact Website")),
+    )
+    return contact if any((contact.name, contact.email, contact.phone, contact.website)) else None
+
+
+def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gbp: dict, note: Note) -> Tender | None:
+    """One export row -> Tender; None (after a note) when the row has no Notice Identifier."""
+    notice = (row.get("Notice Identifier") or "").strip()
+    if not notice:
+        return None
+    _check_width(n_fields, n_header, note)
+    money = _money_reader(fx_to_gbp, note)
+    codes = _row_cpvs(row, note)
     links = (row.get("Links") or "").strip()
-    url = next((u for u in re.split(r"[\s,;]+", links) if u.startswith("http")), None)
     return Tender(
         tender_id=f"cf-{notice}",
         notice_id=notice,
@@ -242,18 +278,20 @@ def row_to_tender(row: dict[str, str], n_fields: int, n_header: int, *, fx_to_gb
         title=clean_text(row.get("Title")),
         description=clean_text(row.get("Description")),
         buyer_name=clean_or_none(row.get("Organisation Name")),
-        value=value,
+        value=_row_value(row, money),
         main_cpv=codes[0] if codes else None,
-        cpv_codes=tuple(codes),
-        locations=tuple(locations),
+        cpv_codes=codes,
+        locations=_row_locations(row),
         published=parse_datetime(row.get("Published Date")),
         deadline=parse_datetime(row.get("Closing Date"), time_of_day=row.get("Closing Time")),
-        contract_start=start,
-        contract_end=end,
+        contract_start=parse_date(row.get("Contract start date")) or parse_date(row.get("Start Date")),
+        contract_end=parse_date(row.get("Contract end date")) or parse_date(row.get("End Date")),
         suitable_sme=_yes_no(row.get("Suitable for SME")),
         suitable_vcse=_yes_no(row.get("Suitable for VCO")),
         procurement_category=CATEGORIES.get((row.get("OJEU Contract Type") or "").strip().lower()),
         status=clean_or_none(row.get("Status")),
-        url=url,
-        awards=tuple(awards),
+        url=next((u for u in re.split(r"[\s,;]+", links) if u.startswith("http")), None),
+        awards=_row_awards(row, notice, money, note),
+        stage=cf_csv_stage(row.get("Notice Type"), row.get("Status")),
+        buyer_contact=_row_contact(row),
     )

@@ -32,7 +32,7 @@ WHOLE_LIST_KEYS = frozenset(
 KEEP_TOP = frozenset({"ocid", "tender", "awards", "parties", "buyer", "language", "planning"})
 # Fields dropped anywhere below (large, never read).
 DROP_BELOW = frozenset({"contactPoint", "bids", "transactions", "implementation", "budgetBreakdown", "statistics"})
-DOC_KEYS = frozenset({"id", "documentType", "url"})
+DOC_KEYS = frozenset({"id", "documentType", "url", "noticeType"})
 # Release fields mapped onto Tender field names, for "which fields changed" in amendments.
 CHANGE_NAMES = {
     "tender.tenderPeriod.endDate": "deadline",
@@ -186,6 +186,7 @@ class OcidState:
     n_releases: int = 0
     repeated: bool = False  # the release just added had an id already merged (the merge is idempotent)
     amendment_seqs: dict[int, str] = field(default_factory=dict)  # arrival number -> release id of amendments
+    latest_tags: tuple[str, ...] = ()  # OCDS tags of the latest release (for the notice stage)
 
 
 class Compiler:
@@ -226,6 +227,7 @@ class Compiler:
             state.latest_stamp = stamp
             state.source_file = file
             state.latest_where = where
+            state.latest_tags = tuple(tags)
         if publisher and not state.publisher:
             state.publisher = publisher
         if is_amendment:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from procure_match.domain import (
@@ -23,11 +25,13 @@ from procure_match.domain import (
     Location,
     Lot,
     Money,
+    NoticeStage,
     Supplier,
     Tender,
 )
 from procure_match.ingest.compile import OcidState, sorted_release_ids
 from procure_match.ingest.money import build_money
+from procure_match.ingest.stage import ocds_stage
 from procure_match.ingest.textutil import clean_or_none, clean_text, find_postcode, parse_date, parse_datetime
 from procure_match.reference.cpv import normalise_cpv
 from procure_match.reference.orgids import org_id
@@ -54,7 +58,7 @@ _FLOAT_CODE = re.compile(r"^(\d{7,9})\.0+$")
 _NUTS = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,3}$")
 _ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z0-9]+-\S+$")
 SME_SCALES = frozenset({"sme", "micro", "small", "medium"})
-NOTICE_DOC_TYPES = ("tenderNotice", "contractNotice", "awardNotice", "biddingDocuments")
+NOTICE_DOC_TYPES = ("tenderNotice", "contractNotice", "awardNotice", "biddingDocuments", "plannedProcurementNotice")
 
 Note = Callable[[str | None, str, str, str], None]
 
@@ -335,26 +339,22 @@ def _value_or_lot_sum(value: Money, lots: list[Lot]) -> Money:
     )
 
 
-# --- the mapping ------------------------------------------------------------------------------
+# --- the mapping, one section at a time ------------------------------------------------------
+
+MoneyReader = Callable[[Any, Any, str], Money]
 
 
-def release_to_tender(
-    release: dict,
-    state: OcidState,
-    *,
-    fx_to_gbp: dict[str, float],
-    note: Note,
-    default_publisher: str | None = None,
-) -> Tender:
-    """Map one compiled release (already merged across its releases) to a Tender."""
-    ocid = state.ocid
-    source = source_of(ocid, state.publisher or default_publisher)
-    tender = _d(release.get("tender"))
+def _parties_by_id(release: dict) -> dict[str, dict]:
     parties: dict[str, dict] = {}
     for party in _l(release.get("parties")):
         pid = _s(_d(party).get("id"))
         if pid:
             parties[pid] = party
+    return parties
+
+
+def _money_reader(source: str | None, fx_to_gbp: dict[str, float], note: Note) -> MoneyReader:
+    """``money(value, minValue, field)`` for this release: a Money, with its issues noted against ``field``."""
 
     def money(value: Any, low: Any, field: str) -> Money:
         v, lo = _d(value), _d(low)
@@ -365,14 +365,26 @@ def release_to_tender(
             note(field, problem, action, "publish the value with its currency (OCDS value.amount and value.currency)")
         return m
 
-    # Items and CPV codes.
+    return money
+
+
+@dataclass(slots=True)
+class _Items:
+    """CPV codes and delivery places from the tender's items, the award items and the tender itself."""
+
+    cpv_codes: tuple[str, ...]
+    lot_codes: dict[str, list[str]]
+    lot_locs: dict[str, list[Location]]
+    locations: list[Location]
+
+
+def _items(release: dict, tender: dict, note: Note) -> _Items:
     main = _cpvs([tender.get("classification")], note, "tender.classification")
-    items = [_d(i) for i in _l(tender.get("items"))]
     item_codes: list[str] = []
     lot_codes: dict[str, list[str]] = {}
     lot_locs: dict[str, list[Location]] = {}
     locations: list[Location] = []
-    for n, item in enumerate(items):
+    for n, item in enumerate(_d(i) for i in _l(tender.get("items"))):
         codes = _item_cpvs(item, note, f"tender.items[{n}]")
         item_codes += codes
         locs = _item_locations(item)
@@ -388,9 +400,13 @@ def release_to_tender(
             award_codes += _item_cpvs(item, note, f"awards.items[{n}]")
             locations += _item_locations(item)
     locations += _item_locations(tender)  # tender-level deliveryAddresses / deliveryLocation(s)
-    cpv_codes = _unique(main + item_codes + award_codes)
+    return _Items(_unique(main + item_codes + award_codes), lot_codes, lot_locs, locations)
 
-    # Buyer.
+
+def _buyer(
+    release: dict, tender: dict, parties: dict[str, dict], locations: list[Location]
+) -> tuple[str | None, str | None]:
+    """(buyer name, buyer id); adds the buyer's address to ``locations`` when no delivery place is known."""
     buyer_ref = _d(release.get("buyer")) or _d(tender.get("procuringEntity"))
     buyer_party = parties.get(_s(buyer_ref.get("id")) or "\x00")
     if buyer_party is None:
@@ -404,12 +420,14 @@ def release_to_tender(
         if addr_loc and (addr_loc.postcode or not locations):
             addr_loc.description = "buyer address (no delivery postcode published)"
             locations.append(addr_loc)
+    return buyer_name, buyer_id
 
-    # Lots.
+
+def _lots(tender: dict, items: _Items, money: MoneyReader) -> tuple[list[Lot], list[datetime]]:
+    """The lots, and the deadlines the lots give (for a tender without its own)."""
     lots = []
     lot_deadlines = []
-    for n, lot in enumerate(_l(tender.get("lots"))):
-        lot = _d(lot)
+    for n, lot in enumerate(_d(x) for x in _l(tender.get("lots"))):
         lot_id = _s(lot.get("id")) or str(n + 1)
         lot_deadline = parse_datetime(_d(lot.get("tenderPeriod")).get("endDate"))
         if lot_deadline:
@@ -420,30 +438,33 @@ def release_to_tender(
                 title=clean_or_none(lot.get("title")),
                 description=clean_or_none(lot.get("description")),
                 value=money(lot.get("value"), lot.get("minValue"), f"tender.lots[{n}].value"),
-                cpv_codes=_unique(lot_codes.get(lot_id, [])),
-                locations=_unique(lot_locs.get(lot_id, []) + _item_locations(lot)),
+                cpv_codes=_unique(items.lot_codes.get(lot_id, [])),
+                locations=_unique(items.lot_locs.get(lot_id, []) + _item_locations(lot)),
                 status=_s(lot.get("status")),
             )
         )
-    if not cpv_codes:
-        cpv_codes = _unique(c for lot in lots for c in lot.cpv_codes)
+    return lots, lot_deadlines
 
-    # Awards.
+
+def _award_suppliers(award: dict, n: int, parties: dict[str, dict], note: Note) -> tuple[Supplier, ...]:
+    suppliers = []
+    for ref in _l(award.get("suppliers")):
+        sup = _supplier(_d(ref), parties)
+        if sup is None:
+            note(
+                f"awards[{n}].suppliers",
+                "supplier has no name",
+                "supplier left out",
+                "publish each supplier's name in parties and awards.suppliers",
+            )
+            continue
+        suppliers.append(sup)
+    return tuple(suppliers)
+
+
+def _awards(release: dict, parties: dict[str, dict], money: MoneyReader, note: Note) -> list[Award]:
     awards = []
-    for n, award in enumerate(_l(release.get("awards"))):
-        award = _d(award)
-        suppliers = []
-        for ref in _l(award.get("suppliers")):
-            sup = _supplier(_d(ref), parties)
-            if sup is None:
-                note(
-                    f"awards[{n}].suppliers",
-                    "supplier has no name",
-                    "supplier left out",
-                    "publish each supplier's name in parties and awards.suppliers",
-                )
-                continue
-            suppliers.append(sup)
+    for n, award in enumerate(_d(a) for a in _l(release.get("awards"))):
         awards.append(
             Award(
                 id=_s(award.get("id")) or str(n + 1),
@@ -451,15 +472,15 @@ def release_to_tender(
                 status=_s(award.get("status")),
                 date=parse_datetime(award.get("date")),
                 value=money(award.get("value"), award.get("minValue"), f"awards[{n}].value"),
-                suppliers=tuple(suppliers),
+                suppliers=_award_suppliers(award, n, parties, note),
                 lot_ids=tuple(str(x) for x in _l(award.get("relatedLots")) if _s(x)),
             )
         )
+    return awards
 
-    # Periods.
-    deadline = parse_datetime(_d(tender.get("tenderPeriod")).get("endDate"))
-    if deadline is None and lot_deadlines:
-        deadline = min(lot_deadlines)
+
+def _contract_period(release: dict, tender: dict) -> tuple[date | None, date | None]:
+    """Contract start and end: tender.contractPeriod, CF 1.0 milestones, else the first award's period."""
     period = _d(tender.get("contractPeriod"))
     start, end = parse_date(period.get("startDate")), parse_date(period.get("endDate"))
     for milestone in _l(tender.get("milestones")):  # Contracts Finder 1.0: "Contract start"/"Contract end"
@@ -475,7 +496,11 @@ def release_to_tender(
             start, end = parse_date(aperiod.get("startDate")), parse_date(aperiod.get("endDate"))
             if start or end:
                 break
+    return start, end
 
+
+def _suitability(tender: dict) -> tuple[bool | None, bool | None]:
+    """(suitable for SMEs, suitable for VCSEs): the UK profile, else the older CF xClassifications."""
     suitability = _d(tender.get("suitability"))
     xclass = _d(tender.get("xClassifications"))
     sme = _b(suitability.get("sme"))
@@ -484,58 +509,101 @@ def release_to_tender(
         sme = _b(xclass.get("isSuitableForSme"))
     if vcse is None:
         vcse = _b(xclass.get("isSuitableForVco"))
+    return sme, vcse
 
+
+def _reserved(tender: dict) -> tuple[str, ...]:
     reserved: list[str] = []
-    for holder in (_d(tender.get("otherRequirements")), tender):
+    holders = [_d(tender.get("otherRequirements")), tender]
+    holders += [_d(_d(lot).get("otherRequirements")) for lot in _l(tender.get("lots"))]
+    for holder in holders:
         value = holder.get("reservedParticipation")
         reserved += [value] if isinstance(value, str) else [x for x in _l(value) if isinstance(x, str)]
-    for lot in _l(tender.get("lots")):
-        value = _d(_d(lot).get("otherRequirements")).get("reservedParticipation")
-        reserved += [value] if isinstance(value, str) else [x for x in _l(value) if isinstance(x, str)]
+    return _unique(reserved)
 
+
+def _category(tender: dict) -> str | None:
     category = _s(tender.get("mainProcurementCategory"))
     if category is None:
-        ojeu = (_s(xclass.get("ojeuContractType")) or "").lower()
+        ojeu = (_s(_d(tender.get("xClassifications")).get("ojeuContractType")) or "").lower()
         category = {"services": "services", "works": "works", "products": "goods", "supplies": "goods"}.get(ojeu)
+    return category
 
-    url = None
-    for doc in _l(tender.get("documents")) + [d for a in _l(release.get("awards")) for d in _l(_d(a).get("documents"))]:
-        doc = _d(doc)
+
+def _documents(release: dict) -> list[dict]:
+    """Every document of the tender, then of the awards, then of planning."""
+    tender = _d(release.get("tender"))
+    docs = _l(tender.get("documents")) + [d for a in _l(release.get("awards")) for d in _l(_d(a).get("documents"))]
+    return [_d(d) for d in docs + _l(_d(release.get("planning")).get("documents"))]
+
+
+def _notice_url(release: dict) -> str | None:
+    for doc in _documents(release):
         if _s(doc.get("documentType")) in NOTICE_DOC_TYPES and _s(doc.get("url")):
-            url = _s(doc.get("url"))
-            break
+            return _s(doc.get("url"))
+    return None
 
-    title = clean_text(tender.get("title"))
-    if not title:
-        title = next((a.title for a in awards if a.title), "") or ""
-    description = clean_text(tender.get("description"))
 
+def _stage(release: dict, state: OcidState) -> NoticeStage:
+    tender = _d(release.get("tender"))
+    notice_types = [_s(doc.get("noticeType")) for doc in _documents(release)]
+    has_awards = bool(_l(release.get("awards")))
+    return ocds_stage(_s(tender.get("status")), state.latest_tags, notice_types, has_awards)
+
+
+def release_to_tender(
+    release: dict,
+    state: OcidState,
+    *,
+    fx_to_gbp: dict[str, float],
+    note: Note,
+    default_publisher: str | None = None,
+) -> Tender:
+    """Map one compiled release (already merged across its releases) to a Tender."""
+    ocid = state.ocid
+    source = source_of(ocid, state.publisher or default_publisher)
+    tender = _d(release.get("tender"))
+    parties = _parties_by_id(release)
+    money = _money_reader(source, fx_to_gbp, note)
+    items = _items(release, tender, note)
+    buyer_name, buyer_id = _buyer(release, tender, parties, items.locations)
+    lots, lot_deadlines = _lots(tender, items, money)
+    cpv_codes = items.cpv_codes or _unique(c for lot in lots for c in lot.cpv_codes)
+    awards = _awards(release, parties, money, note)
+    deadline = parse_datetime(_d(tender.get("tenderPeriod")).get("endDate"))
+    if deadline is None and lot_deadlines:
+        deadline = min(lot_deadlines)
+    start, end = _contract_period(release, tender)
+    sme, vcse = _suitability(tender)
+    title = clean_text(tender.get("title")) or next((a.title for a in awards if a.title), "") or ""
     return Tender(
         tender_id=ocid,
         ocid=ocid,
         notice_id=_s(tender.get("id")),
         source=source,
         title=title,
-        description=description,
+        description=clean_text(tender.get("description")),
         buyer_name=buyer_name,
         buyer_id=buyer_id,
         value=_value_or_lot_sum(money(tender.get("value"), tender.get("minValue"), "tender.value"), lots),
         main_cpv=cpv_codes[0] if cpv_codes else None,
         cpv_codes=cpv_codes,
         lots=tuple(lots),
-        locations=_unique(locations),
+        locations=_unique(items.locations),
         published=parse_datetime(tender.get("datePublished")) or state.first_date,
         deadline=deadline,
         contract_start=start,
         contract_end=end,
         suitable_sme=sme,
         suitable_vcse=vcse,
-        reserved_participation=_unique(reserved),
-        procurement_category=category,
+        reserved_participation=_reserved(tender),
+        procurement_category=_category(tender),
         status=_s(tender.get("status")),
-        url=url,
+        url=_notice_url(release),
         awards=tuple(awards),
         amendments=tuple(sorted(state.amendments.values(), key=lambda a: (a.date is None, a.date or 0, a.release_id))),
         release_ids=sorted_release_ids(state),
         source_file=state.source_file,
+        stage=_stage(release, state),
+        future_notice_date=parse_datetime(_d(tender.get("communication")).get("futureNoticeDate")),
     )

@@ -3,8 +3,10 @@
 A CPV code is 8 digits plus an optional check digit ("45212000-6"). The hierarchy is by prefix:
 division = 2 digits, group = 3, class = 4, category = 5 (trailing zeros pad a code to 8 digits,
 so "45200000" is the group 452). The package ships an English description of each of the 45
-divisions; the full 9,454-code vocabulary can be loaded from a file (settings
-``ingest.cpv_vocabulary``), after which descriptions come from the most specific level known.
+divisions (used to check codes), and the full 9,454-code CPV 2008 list in
+``reference/data/cpv2008_en.csv``, which ``default_vocabulary`` uses unless settings
+``ingest.cpv_vocabulary`` names another file: a code is described by its own words (79993000
+"Building and facilities management services"), else by its most specific known parent.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import csv
 import functools
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 from procure_match.errors import InputFileError
@@ -198,8 +201,18 @@ class CpvVocabulary:
         return cls(out)
 
 
+SHIPPED_VOCABULARY = "cpv2008_en.csv"
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_vocabulary() -> CpvVocabulary:
+    """The full CPV 2008 list shipped in ``reference/data`` (read once; never change the result)."""
+    with resources.as_file(resources.files("procure_match.reference").joinpath("data", SHIPPED_VOCABULARY)) as p:
+        return CpvVocabulary.from_file(p)
+
+
 def default_vocabulary(path: str | Path | None = None) -> CpvVocabulary:
-    """The full vocabulary from ``path`` when given, else the shipped division descriptions."""
+    """The vocabulary from ``path`` when given, else the full CPV 2008 list shipped with the package."""
     if path:
         return CpvVocabulary.from_file(path)
-    return CpvVocabulary({code.ljust(8, "0"): desc for code, desc in DIVISIONS.items()})
+    return shipped_vocabulary()

@@ -78,7 +78,7 @@ def days_left_text(days: int | None) -> str:
 def money_text(m: Money) -> str:
     """The value as a reader wants it: GBP (a range when one is given), the original currency when not GBP."""
     if m.amount is None:
-        return "not stated"
+        return f"not stated ({m.gbp_note})" if m.gbp_note else "not stated"
     cur = m.currency or "GBP"
     if m.amount_gbp is None:
         note = f": {m.gbp_note}" if m.gbp_note else ""
@@ -172,8 +172,64 @@ def _tender_codes(tender: Tender) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- the notice
 
+STAGE_WORDS = {
+    "planning": "planning notice: the buyer plans to tender",
+    "pipeline": "pipeline notice: the buyer plans to tender",
+    "market engagement": "market engagement: the buyer is asking the market before it tenders",
+    "tender": "open tender",
+    "award": "awarded",
+    "cancelled": "cancelled",
+}
+# Rule names of Candidate.unverified in the words of what to check.
+CHECK_WORDS = {
+    "certifications": "certification",
+    "capacity": "turnover",
+    "reserved_participation": "legal form",
+    "cpv": "CPV codes",
+}
+
+
+def expected_text(tender: Tender) -> str:
+    """For an early notice: when the tender is expected, or the date the notice gives, with what it means."""
+    if tender.future_notice_date is not None:
+        return f"tender notice expected {day_text(tender.future_notice_date)}"
+    if tender.deadline is None:
+        return "no date given: ask the buyer when it plans to tender"
+    if tender.stage == "market engagement":
+        return f"engagement closes {day_text(tender.deadline)}"
+    return f"date on the notice {day_text(tender.deadline)} (check whether it is the expected tender date)"
+
+
+def contact_text(tender: Tender) -> str:
+    """The buyer's named contact as one line, or "" when the notice gives none."""
+    c = tender.buyer_contact
+    if c is None:
+        return ""
+    return ", ".join(x for x in (c.name, c.email, c.phone) if x) or (c.website or "")
+
+
+def checks_text(c: Candidate) -> str:
+    """ "check: certification, turnover" for a candidate with unverified checks, else ""."""
+    if not c.unverified:
+        return ""
+    return "check: " + ", ".join(CHECK_WORDS.get(name, name) for name in c.unverified)
+
 
 def notice_context(tender: Tender, scanned_at: datetime, cpv: CpvVocabulary) -> dict[str, Any]:
+    return {**_notice_facts(tender, scanned_at, cpv), **_notice_stage(tender)}
+
+
+def _notice_stage(tender: Tender) -> dict[str, Any]:
+    return {
+        "stage": tender.stage,
+        "stage_text": STAGE_WORDS.get(tender.stage, tender.stage),
+        "early": tender.is_early,
+        "expected": expected_text(tender) if tender.is_early else "",
+        "buyer_contact": contact_text(tender),
+    }
+
+
+def _notice_facts(tender: Tender, scanned_at: datetime, cpv: CpvVocabulary) -> dict[str, Any]:
     days = days_between(scanned_at, tender.deadline) if tender.deadline else None
     description = " ".join(tender.description.split())
     if len(description) > 700:
@@ -320,8 +376,36 @@ def social_value(tender: Tender, team: Team, enterprises: dict[str, Enterprise],
     return out
 
 
+def early_steps(tender: Tender, scanned_at: datetime) -> list[dict[str, str]]:
+    """Steps for a planning, pipeline or market-engagement notice: talk to the buyer, form the team, watch
+    for the tender. No submission deadline or go/no-go: there is nothing to bid for yet."""
+    today = day_text(_utc_naive(scanned_at).date())
+    contact = contact_text(tender)
+    who = f"the buyer's contact ({contact})" if contact else "the buyer (no contact named: use the notice page)"
+    steps = [
+        {"when": today, "what": f"Register interest with {who}; ask about timing, lots and social value."},
+        {"when": today, "what": "Share this brief with every proposed member; agree the lead and who covers what."},
+    ]
+    watch = "Watch for the tender notice; a bid brief with the submission deadline follows."
+    if tender.future_notice_date is not None:
+        steps.append({"when": day_text(tender.future_notice_date), "what": "Tender notice expected. " + watch})
+    elif tender.stage == "market engagement" and tender.deadline is not None:
+        steps.append({"when": day_text(tender.deadline), "what": "Market engagement closes: respond before then."})
+        steps.append({"when": f"after {day_text(tender.deadline)}", "what": watch})
+    elif tender.deadline is not None:
+        steps.append(
+            {"when": day_text(tender.deadline), "what": "Date given on the notice: check what it marks. " + watch}
+        )
+    else:
+        steps.append({"when": "ask the buyer", "what": "No date given on the notice. " + watch})
+    return steps
+
+
 def next_steps(tender: Tender, scanned_at: datetime, settings: Settings) -> list[dict[str, str]]:
-    """Dated steps before the deadline (go/no-go, clarification questions, submission), never before today."""
+    """Dated steps before the deadline (go/no-go, clarification questions, submission), never before today;
+    early notices get ``early_steps`` instead."""
+    if tender.is_early:
+        return early_steps(tender, scanned_at)
     cfg = settings.consortium
     today = _utc_naive(scanned_at).date()
     steps = [{"when": day_text(today), "what": "Share this brief with every proposed member; confirm interest."}]
@@ -342,20 +426,10 @@ def next_steps(tender: Tender, scanned_at: datetime, settings: Settings) -> list
     return steps
 
 
-def brief_context(
-    result: ScanResult,
-    team: Team,
-    settings: Settings,
-    cpv: CpvVocabulary | None = None,
-    lookup: ScanLookup | None = None,
-) -> dict[str, Any]:
-    """Everything a bid brief shows, for one proposed team (``lookup``: shared work for many briefs of a scan)."""
-    if lookup is None:
-        lookup = ScanLookup(result, settings, cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None))
-    elif lookup.result is not result:
-        raise ValueError("brief_context: the lookup was built for another scan")
-    tender = lookup.tenders[team.tender_id]
-    labels = {r.id: r.label for r in team.requirements}
+def _member_cards(
+    result: ScanResult, team: Team, labels: dict[str, str], lookup: ScanLookup
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """One card per member, and the reasons every member shares (said once, taken out of the cards)."""
     member_by_id: dict[str, TeamMember] = {}
     for m in team.member_details:
         member_by_id.setdefault(m.enterprise_id, m)  # as Team.member finds it
@@ -373,6 +447,7 @@ def brief_context(
                 "distance": "unknown" if m.distance_km is None else f"{m.distance_km:.0f} km",
                 "shared_consortia": m.shared_consortia,
                 "contact": ent.contact.email or ent.contact.website or ent.contact.phone or "",
+                "checks": _member_checks(m.rows),
                 **_evidence(team.tender_id, ent, m.rows, lookup),
             }
         )
@@ -381,7 +456,40 @@ def brief_context(
     common_reasons = [r for r in members[0]["reasons"] if r in common] if common else []
     for m in members:
         m["reasons"] = [r for r in m["reasons"] if r not in common]
-    capacity_rows = [
+    return members, common_reasons
+
+
+def _member_checks(rows: list[Candidate]) -> str:
+    """What to check by hand for a member (its unverified checks over its rows), or ""."""
+    names = list(dict.fromkeys(name for r in rows for name in r.unverified))
+    return ", ".join(CHECK_WORDS.get(n, n) for n in names)
+
+
+def _team_context(
+    team: Team, labels: dict[str, str], members: list[dict[str, Any]], common_reasons: list[str]
+) -> dict[str, Any]:
+    member_by_id: dict[str, TeamMember] = {}
+    for m in team.member_details:
+        member_by_id.setdefault(m.enterprise_id, m)
+    return {
+        "alternative": team.alternative,
+        "rank_text": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
+        "lead": team.member(team.lead).name if team.lead else "",
+        "size": len(team.members),
+        "score": f"{team.score:.3f}",
+        "reasons": team.reasons,
+        "common_reasons": common_reasons,
+        "members": members,
+        "assignment": [
+            {"requirement": labels[r], "member": member_by_id[e].name, "fit": f"{member_by_id[e].fits.get(r, 0):.2f}"}
+            for r, e in team.assignment.items()
+        ],
+    }
+
+
+def _capacity_context(team: Team) -> dict[str, Any]:
+    capacity = next(r for r in team.requirements if r.kind == "capacity")
+    rows = [
         {
             "name": m.name,
             "turnover": gbp(m.turnover),
@@ -389,51 +497,74 @@ def brief_context(
         }
         for m in team.member_details
     ]
-    capacity = next(r for r in team.requirements if r.kind == "capacity")
-    location = next(r for r in team.requirements if r.kind == "location")
+    recorded = any(m.turnover is not None for m in team.member_details)
+    met = capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed
+    return {
+        "rows": rows,
+        "total": gbp(team.combined_turnover) if recorded else "not recorded",
+        "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
+        "how": capacity.note,
+        "met": met,
+        "verdict": _capacity_verdict(capacity.turnover_needed, met, recorded),
+    }
+
+
+def _capacity_verdict(needed: float | None, met: bool, recorded: bool) -> str:
+    """ "not checked" (value unknown), "met", "short" (recorded turnover below the need) or "unverified"."""
+    if needed is None:
+        return "not checked"
+    if met:
+        return "met"
+    return "short" if recorded else "unverified"
+
+
+def _brief_risks(team: Team, tender: Tender, notice: dict[str, Any], settings: Settings) -> list[str]:
+    """The team's risks, plus a short or passed deadline (tenders only) and a missing delivery place."""
     risks = list(team.risks)
-    notice = lookup.notice(team.tender_id)
     days = notice["days_left"]
-    if days is not None and days < settings.consortium.go_no_go_days_before:
-        usual = settings.consortium.go_no_go_days_before
+    usual = settings.consortium.go_no_go_days_before
+    if not tender.is_early and days is not None and days < usual:
         if days < 0:
             risks.append(f"the deadline has passed ({days_left_text(days)}): check whether the notice was extended")
         else:
             risks.append(f"only {days_left_text(days)}: less than the usual {usual} days to decide")
+    location = next(r for r in team.requirements if r.kind == "location")
     if not tender.locations and location.radius_km is not None:
         risks.append("the notice gives no delivery location: distances are to the buyer's area only, if known")
+    return risks
+
+
+def brief_context(
+    result: ScanResult,
+    team: Team,
+    settings: Settings,
+    cpv: CpvVocabulary | None = None,
+    lookup: ScanLookup | None = None,
+) -> dict[str, Any]:
+    """Everything a brief shows, for one proposed team (``lookup``: shared work for many briefs of a scan).
+
+    A tender gets a bid brief; a planning, pipeline or market-engagement notice an "early interest" brief:
+    who to talk to, which team to form and when the tender is expected, with no submission deadline."""
+    if lookup is None:
+        lookup = ScanLookup(result, settings, cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None))
+    elif lookup.result is not result:
+        raise ValueError("brief_context: the lookup was built for another scan")
+    tender = lookup.tenders[team.tender_id]
+    labels = {r.id: r.label for r in team.requirements}
+    members, common_reasons = _member_cards(result, team, labels, lookup)
+    notice = lookup.notice(team.tender_id)
+    kind = "Early interest" if tender.is_early else "Bid brief"
     return {
-        "title": f"Bid brief: {notice['title']}",
+        "title": f"{kind}: {notice['title']}",
+        "kind": kind,
+        "early": tender.is_early,
         "scanned": day_text(_utc_naive(result.scanned_at)),
         "notice": notice,
-        "team": {
-            "alternative": team.alternative,
-            "rank_text": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
-            "lead": team.member(team.lead).name if team.lead else "",
-            "size": len(team.members),
-            "score": f"{team.score:.3f}",
-            "reasons": team.reasons,
-            "common_reasons": common_reasons,
-            "members": members,
-            "assignment": [
-                {
-                    "requirement": labels[r],
-                    "member": member_by_id[e].name,
-                    "fit": f"{member_by_id[e].fits.get(r, 0):.2f}",
-                }
-                for r, e in team.assignment.items()
-            ],
-        },
-        "capacity": {
-            "rows": capacity_rows,
-            "total": gbp(team.combined_turnover),
-            "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
-            "how": capacity.note,
-            "met": capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed,
-        },
-        "location": location.label,
+        "team": _team_context(team, labels, members, common_reasons),
+        "capacity": _capacity_context(team),
+        "location": next(r for r in team.requirements if r.kind == "location").label,
         "gaps": team.gaps,
-        "risks": risks,
+        "risks": _brief_risks(team, tender, notice, settings),
         "social_value": social_value(tender, team, result.enterprises, settings),
         "next_steps": lookup.next_steps(team.tender_id),
     }
@@ -497,7 +628,8 @@ def _match_row(c: Candidate, ent: Enterprise, tender: Tender) -> dict[str, Any]:
         "enterprise_id": ent.id,
         "lot": _lot_text(c, tender),
         "score": f"{c.score:.2f}",
-        "status": c.status,
+        "status": c.status_text,
+        "checks": checks_text(c),
         "reason": c.reasons[0] if c.reasons else "",
     }
 
@@ -514,12 +646,29 @@ def delivery_text(facts: dict[str, Any] | None) -> str:
     return f"{facts['delivery_reason']} · {place}"
 
 
-def digest_context(
-    result: ScanResult, teams: list[Team], settings: Settings, cpv: CpvVocabulary | None = None
-) -> dict[str, Any]:
-    """The weekly digest: changes since the last scan, matches and teams per notice, closing soon, per enterprise."""
-    vocab = cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None)
-    cfg = settings.consortium
+def _team_row(team: Team) -> dict[str, Any]:
+    return {
+        "members": [m.name for m in team.member_details],
+        "lead": team.member(team.lead).name if team.lead else "",
+        "score": f"{team.score:.3f}",
+        "link": f"briefs/{brief_stem(team)}.html",
+        "link_md": f"briefs/{brief_stem(team)}.md",
+        "label": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
+    }
+
+
+@dataclass(slots=True)
+class DigestInputs:
+    """What the digest steps share: the notices in the digest, their candidates and teams by notice."""
+
+    result: ScanResult
+    tenders: list[Tender]
+    by_tender: dict[str, list[Candidate]]
+    teams_by_tender: dict[str, list[Team]]
+
+
+def digest_inputs(result: ScanResult, teams: list[Team]) -> DigestInputs:
+    """Step 1: the notices not excluded (in scan order), with their candidates and teams."""
     tenders = [t for t in result.tenders if t.tender_id not in result.excluded]
     by_tender: dict[str, list[Candidate]] = defaultdict(list)
     for c in result.candidates:
@@ -528,39 +677,37 @@ def digest_context(
     teams_by_tender: dict[str, list[Team]] = defaultdict(list)
     for team in teams:
         teams_by_tender[team.tender_id].append(team)
+    return DigestInputs(result, tenders, by_tender, teams_by_tender)
 
-    def team_row(team: Team) -> dict[str, Any]:
-        return {
-            "members": [m.name for m in team.member_details],
-            "lead": team.member(team.lead).name if team.lead else "",
-            "score": f"{team.score:.3f}",
-            "link": f"briefs/{brief_stem(team)}.html",
-            "link_md": f"briefs/{brief_stem(team)}.md",
-            "label": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
-        }
 
-    notices = []
-    for t in sorted(tenders, key=lambda t: (_utc_naive(t.deadline) if t.deadline else datetime.max, t.tender_id)):
-        rows = sorted(by_tender.get(t.tender_id, []), key=lambda c: (-c.score, c.rank, c.enterprise_id))
-        change = result.changes.get(t.tender_id)
-        notice = notice_context(t, result.scanned_at, vocab)
-        feasible = [tm for tm in teams_by_tender.get(t.tender_id, []) if tm.feasible]
-        gaps = [g for tm in teams_by_tender.get(t.tender_id, []) if not tm.feasible for g in tm.gaps]
-        notices.append(
+def notice_entries(d: DigestInputs, settings: Settings, vocab: CpvVocabulary) -> list[dict[str, Any]]:
+    """Step 2: one entry per notice by deadline: its facts and stage, top matches, teams and the gaps of teams
+    not possible."""
+    top = settings.consortium.digest_top_matches
+    out = []
+    for t in sorted(d.tenders, key=lambda t: (_utc_naive(t.deadline) if t.deadline else datetime.max, t.tender_id)):
+        rows = sorted(d.by_tender.get(t.tender_id, []), key=lambda c: (-c.score, c.rank, c.enterprise_id))
+        change = d.result.changes.get(t.tender_id)
+        notice = notice_context(t, d.result.scanned_at, vocab)
+        tteams = d.teams_by_tender.get(t.tender_id, [])
+        keys = ("id", "title", "buyer", "value", "deadline", "days_left", "days_left_text", "url")
+        out.append(
             {
-                **{k: notice[k] for k in ("id", "title", "buyer", "value", "deadline", "days_left", "days_left_text")},
-                "url": notice["url"],
-                "where": delivery_text(result.deliveries.get((t.tender_id, None))),
+                **{k: notice[k] for k in keys},
+                **{k: notice[k] for k in ("stage", "stage_text", "early", "expected", "buyer_contact")},
+                "where": delivery_text(d.result.deliveries.get((t.tender_id, None))),
                 "change": change.kind if change else "",
-                "matches": [
-                    _match_row(c, result.enterprises[c.enterprise_id], t) for c in rows[: cfg.digest_top_matches]
-                ],
-                "more_matches": max(0, len(rows) - cfg.digest_top_matches),
-                "teams": [team_row(tm) for tm in feasible],
-                "gaps": gaps,
+                "matches": [_match_row(c, d.result.enterprises[c.enterprise_id], t) for c in rows[:top]],
+                "more_matches": max(0, len(rows) - top),
+                "teams": [_team_row(tm) for tm in tteams if tm.feasible],
+                "gaps": [g for tm in tteams if not tm.feasible for g in tm.gaps],
             }
         )
-    by_id = {n["id"]: n for n in notices}
+    return out
+
+
+def change_entries(result: ScanResult, by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Step 3: new, then changed, then withdrawn notices since the last scan."""
     changes = []
     all_titles = {t.tender_id: t.title for t in result.tenders}
     for kind in ("new", "changed", "withdrawn"):
@@ -578,9 +725,36 @@ def digest_context(
                     "in_digest": tid in by_id,
                 }
             )
-    closing = [n for n in notices if n["days_left"] is not None and 0 <= n["days_left"] <= cfg.closing_soon_days]
+    return changes
 
-    # "Your matches this week": per enterprise, then per consortium.
+
+def _enterprise_match(n: dict[str, Any], c: Candidate, t: Tender) -> dict[str, Any]:
+    when = f"coming up, {n['expected']}" if n["early"] else f"closes {n['deadline']} ({n['days_left_text']})"
+    return {
+        "notice": n["title"],
+        "notice_id": n["id"],
+        "lot": _lot_text(c, t),
+        "score": f"{c.score:.2f}",
+        "status": c.status_text,
+        "deadline": n["deadline"],
+        "days_left_text": n["days_left_text"],
+        "when": when,
+    }
+
+
+def _enterprise_team(n: dict[str, Any], team: Team, m: TeamMember) -> dict[str, Any]:
+    return {
+        "notice": n["title"],
+        "role": m.role,
+        "with": [x.name for x in team.member_details if x.enterprise_id != m.enterprise_id],
+        "link": f"briefs/{brief_stem(team)}.html",
+        "link_md": f"briefs/{brief_stem(team)}.md",
+        "label": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
+    }
+
+
+def enterprise_entries(d: DigestInputs, by_id: dict[str, dict[str, Any]], top: int) -> list[dict[str, Any]]:
+    """Step 4: "your matches this week": per enterprise its eligible matches (best ``top``) and its teams."""
     per_enterprise: dict[str, dict[str, Any]] = {}
 
     def entry_for(ent: Enterprise) -> dict[str, Any]:
@@ -588,64 +762,72 @@ def digest_context(
             per_enterprise[ent.id] = {"name": ent.name, "id": ent.id, "matches": [], "teams": []}
         return per_enterprise[ent.id]
 
-    for n, t in ((by_id[t.tender_id], t) for t in tenders):
-        for c in by_tender.get(t.tender_id, []):
-            if c.status == "ineligible":
-                continue
-            entry_for(result.enterprises[c.enterprise_id])["matches"].append(
-                {
-                    "notice": n["title"],
-                    "notice_id": n["id"],
-                    "lot": _lot_text(c, t),
-                    "score": f"{c.score:.2f}",
-                    "status": c.status,
-                    "deadline": n["deadline"],
-                    "days_left_text": n["days_left_text"],
-                }
-            )
-        for team in teams_by_tender.get(t.tender_id, []):
-            if not team.feasible:
-                continue
+    for t in d.tenders:
+        n = by_id[t.tender_id]
+        for c in d.by_tender.get(t.tender_id, []):
+            if c.status != "ineligible":
+                entry_for(d.result.enterprises[c.enterprise_id])["matches"].append(_enterprise_match(n, c, t))
+        for team in (tm for tm in d.teams_by_tender.get(t.tender_id, []) if tm.feasible):
             for m in team.member_details:
-                entry = entry_for(result.enterprises[m.enterprise_id])
-                others = [x.name for x in team.member_details if x.enterprise_id != m.enterprise_id]
-                entry["teams"].append(
-                    {
-                        "notice": n["title"],
-                        "role": m.role,
-                        "with": others,
-                        "link": f"briefs/{brief_stem(team)}.html",
-                        "link_md": f"briefs/{brief_stem(team)}.md",
-                        "label": "best team" if team.alternative == 0 else f"alternative {team.alternative}",
-                    }
-                )
+                entry_for(d.result.enterprises[m.enterprise_id])["teams"].append(_enterprise_team(n, team, m))
     for entry in per_enterprise.values():
         entry["matches"].sort(key=lambda m: (-float(m["score"]), m["notice"]))
         entry["match_count"] = len(entry["matches"])
-        entry["more_matches"] = max(0, len(entry["matches"]) - cfg.digest_top_matches)
-        del entry["matches"][cfg.digest_top_matches :]
-    enterprises_out = sorted(per_enterprise.values(), key=lambda e: (e["name"].lower(), e["id"]))
+        entry["more_matches"] = max(0, len(entry["matches"]) - top)
+        del entry["matches"][top:]
+    return sorted(per_enterprise.values(), key=lambda e: (e["name"].lower(), e["id"]))
+
+
+def consortium_entries(result: ScanResult, enterprises: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Step 5: the enterprise entries grouped by the consortia their members belong to."""
     consortia: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for entry in enterprises_out:
+    for entry in enterprises:
         for name in result.enterprises[entry["id"]].consortia:
             consortia[name].append(entry)
+    return [{"name": k, "members": v} for k, v in sorted(consortia.items())]
+
+
+def digest_counts(
+    notices: list[dict[str, Any]], coming_up: list[dict[str, Any]], changes: list[dict[str, Any]], **more: int
+) -> dict[str, int]:
+    """Step 6: the headline counts (``notices`` are open tenders and others; ``coming_up`` early notices)."""
+    every = notices + coming_up
+    return {
+        "notices": len(every),
+        "new": sum(1 for c in changes if c["kind"] == "new"),
+        "changed": sum(1 for c in changes if c["kind"] == "changed"),
+        "withdrawn": sum(1 for c in changes if c["kind"] == "withdrawn"),
+        "without_team": sum(1 for n in every if not n["teams"]),
+        "coming_up": len(coming_up),
+        **more,
+    }
+
+
+def digest_context(
+    result: ScanResult, teams: list[Team], settings: Settings, cpv: CpvVocabulary | None = None
+) -> dict[str, Any]:
+    """The weekly digest: changes since the last scan, notices closing soon, matches and teams per open
+    notice, planning/pipeline/engagement notices "coming up", and matches per enterprise and consortium."""
+    vocab = cpv or default_vocabulary(settings.ingest.cpv_vocabulary or None)
+    cfg = settings.consortium
+    d = digest_inputs(result, teams)
+    entries = notice_entries(d, settings, vocab)
+    by_id = {n["id"]: n for n in entries}
+    notices = [n for n in entries if not n["early"]]
+    coming_up = [n for n in entries if n["early"]]
+    changes = change_entries(result, by_id)
+    closing = [n for n in notices if n["days_left"] is not None and 0 <= n["days_left"] <= cfg.closing_soon_days]
+    enterprises = enterprise_entries(d, by_id, cfg.digest_top_matches)
+    more = {"teams": sum(1 for tm in teams if tm.feasible), "excluded": len(result.excluded)}
     return {
         "title": f"Weekly tender digest, {day_text(_utc_naive(result.scanned_at))}",
         "scanned": day_text(_utc_naive(result.scanned_at)),
-        "counts": {
-            "notices": len(notices),
-            "new": sum(1 for c in changes if c["kind"] == "new"),
-            "changed": sum(1 for c in changes if c["kind"] == "changed"),
-            "withdrawn": sum(1 for c in changes if c["kind"] == "withdrawn"),
-            "teams": sum(1 for tm in teams if tm.feasible),
-            "without_team": sum(1 for n in notices if not n["teams"]),
-            "excluded": len(result.excluded),
-            "closing_soon": len(closing),
-        },
+        "counts": digest_counts(notices, coming_up, changes, **more, closing_soon=len(closing)),
         "closing_soon_days": cfg.closing_soon_days,
         "changes": changes,
         "closing": closing,
         "notices": notices,
-        "enterprises": enterprises_out,
-        "consortia": [{"name": k, "members": v} for k, v in sorted(consortia.items())],
+        "coming_up": coming_up,
+        "enterprises": enterprises,
+        "consortia": consortium_entries(result, enterprises),
     }

@@ -11,6 +11,9 @@ Hard rules never change the score; they decide the status:
 * only the capacity rule failed          -> "fits, needs partners" (kept for the consortium stage)
 * any other hard rule failed             -> "ineligible"
 
+A rule whose enterprise input is missing never fails (``passed`` None); its name goes to
+``Candidate.unverified`` and the status is shown as "eligible, 2 checks unverified".
+
 ``fit`` is the score without the capacity rule. Capacity is a gate, not a score part, so ``fit``
 equals ``score``; it is kept separate so the consortium stage has one field to read.
 
@@ -95,6 +98,7 @@ def build_candidate(
         parts=parts,
         reasons=reasons,
         failed_rules=failed,
+        unverified=[o.name for o in outcomes if o.unverified],
     )
 
 

@@ -8,6 +8,12 @@ Each function returns a ``RuleOutcome``: its ``value`` (None = unknown), whether
   participation, and distance when ``scan.radius_hard`` is set). Unknown never fails.
 * ``soft``: adjusts the score (bonuses); ``value`` is the adjustment.
 
+Unknown is never failure: when the enterprise's own input is missing (no certifications, turnover,
+legal form or CPV codes recorded) the outcome is ``passed=None`` with ``unverified=True`` and a
+sentence saying what to check; the candidate keeps its status and lists the check as unverified.
+Only recorded evidence fails a rule (a recorded turnover below the need, a recorded legal form
+outside a reserved contract, recorded certifications without a required one, a hard radius).
+
 No function here reads files, the clock or global state: the caller passes ``now``, distances and
 settings values in.
 """
@@ -19,7 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from procure_match.domain import Money
+from procure_match.domain import SOCIAL_LEGAL_FORMS, Money
 from procure_match.reference.cpv import agreement, significant
 
 FEATURE = "feature"
@@ -49,6 +55,7 @@ class RuleOutcome:
     value: float | None
     passed: bool | None
     sentence: str
+    unverified: bool = False  # the enterprise's input is missing: the sentence says what to check
 
 
 def _money(x: float) -> str:
@@ -69,9 +76,14 @@ def cpv_agreement(tender_codes: tuple[str, ...], enterprise_codes: tuple[str, ..
     the notice's code or lies inside it (a class-level notice code such as 77310000 is fully met by
     the same code): the notice cannot ask for more than its own code says.
     """
-    if not tender_codes or not enterprise_codes:
-        side = "the notice" if not tender_codes else "the enterprise"
-        return RuleOutcome(CPV, FEATURE, None, None, f"CPV agreement unknown: {side} has no CPV codes.")
+    if not tender_codes:
+        return RuleOutcome(CPV, FEATURE, None, None, "CPV agreement unknown: the notice has no CPV codes.")
+    if not enterprise_codes:
+        sentence = (
+            "CPV agreement unverified: the enterprise has no CPV codes recorded; check that its work matches "
+            f"the notice's {', '.join(tender_codes[:3])}."
+        )
+        return RuleOutcome(CPV, FEATURE, None, None, sentence, unverified=True)
     best, best_pair, best_level = 0.0, None, None
     for t in tender_codes:
         for e in enterprise_codes:
@@ -177,17 +189,15 @@ def capacity(
     """
     if value_gbp is None:
         return RuleOutcome(CAPACITY, HARD, None, None, "Capacity unknown: the contract value is not stated in GBP.")
-    if turnover is None and max_contract_value is None:
-        sentence = "Capacity unknown: the enterprise's turnover and maximum contract are not known."
-        return RuleOutcome(CAPACITY, HARD, None, None, sentence)
     years = max(1.0, contract_years) if contract_years else 1.0
     annual = value_gbp / years
-    if not contract_years:
-        period = " (contract period unknown: the whole value)"
-    elif contract_years < 1:
-        period = f" (a {contract_years * 12:.0f}-month contract counts as one year)"
-    else:
-        period = f" a year ({_money(value_gbp)} over {contract_years:.1f} years)"
+    period = _period_text(value_gbp, contract_years)
+    if turnover is None and max_contract_value is None:
+        sentence = (
+            "Capacity unverified: the enterprise's turnover is not recorded; check its latest accounts show a "
+            f"turnover of at least {factor:g} × {_money(annual)}{period} = {_money(factor * annual)}."
+        )
+        return RuleOutcome(CAPACITY, HARD, None, None, sentence, unverified=True)
     failures, checks, ratio = [], [], None
     if max_contract_value is not None:
         if value_gbp > max_contract_value:
@@ -202,6 +212,17 @@ def capacity(
     if failures:
         return RuleOutcome(CAPACITY, HARD, ratio, False, "Capacity too small alone: " + "; ".join(failures) + ".")
     return RuleOutcome(CAPACITY, HARD, ratio, True, "Capacity fits: " + "; ".join(checks) + ".")
+
+
+def _period_text(value_gbp: float, contract_years: float | None) -> str:
+    """How the annual value was worked out, as a phrase that follows the annual figure."""
+    if not contract_years:
+        return " (contract period unknown: the whole value)"
+    if contract_years * 12 < 1:
+        return f" (a {contract_years * 365.25:.0f}-day contract counts as one year)"
+    if contract_years < 1:
+        return f" (a {contract_years * 12:.0f}-month contract counts as one year)"
+    return f" a year ({_money(value_gbp)} over {contract_years:.1f} years)"
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -225,10 +246,16 @@ def certifications(cpv_codes: tuple[str, ...], held: tuple[str, ...], table: dic
     for prefix, certs in sorted(needed.items()):
         found = [c for c in certs if any(_norm_cert(c) and _norm_cert(c) in h for h in held_norm)]
         (met if found else missing).append((prefix, certs, found))
+    if missing and not held:
+        needs = "; ".join(", ".join(c) for _, c, _ in missing)
+        sentence = (
+            f"Certification unverified: none is recorded for the enterprise; check that it holds one of {needs} "
+            f"(needed for CPV {', '.join(p + '…' for p, _, _ in missing)})."
+        )
+        return RuleOutcome(CERTIFICATIONS, HARD, None, None, sentence, unverified=True)
     if missing:
         parts = [f"CPV {p}… needs one of {', '.join(c)}" for p, c, _ in missing]
-        have = ", ".join(held) if held else "none recorded"
-        sentence = f"Missing certification: {'; '.join(parts)} (held: {have})."
+        sentence = f"Missing certification: {'; '.join(parts)} (held: {', '.join(held)})."
         return RuleOutcome(CERTIFICATIONS, HARD, None, False, sentence)
     parts = [f"{found[0]} for CPV {p}…" for p, _, found in met]
     return RuleOutcome(CERTIFICATIONS, HARD, None, True, f"Holds the required certification: {'; '.join(parts)}.")
@@ -240,9 +267,11 @@ def reserved_participation(reserved: tuple[str, ...], legal_form: str | None, is
         return RuleOutcome(RESERVED, HARD, None, True, "The notice is open to all suppliers (not reserved).")
     kinds = ", ".join(reserved)
     if legal_form is None:
-        return RuleOutcome(
-            RESERVED, HARD, None, None, f"The notice is reserved ({kinds}) and the enterprise's legal form is unknown."
+        sentence = (
+            f"Reserved participation unverified: the notice is reserved ({kinds}) and the enterprise's legal form "
+            f"is not recorded; check that it is one of: {', '.join(sorted(SOCIAL_LEGAL_FORMS))}."
         )
+        return RuleOutcome(RESERVED, HARD, None, None, sentence, unverified=True)
     if is_social:
         return RuleOutcome(RESERVED, HARD, None, True, f"Reserved notice ({kinds}); a {legal_form} qualifies.")
     return RuleOutcome(RESERVED, HARD, None, False, f"Reserved notice ({kinds}); a {legal_form} does not qualify.")
@@ -342,7 +371,9 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
     radius = hard_radius(target, getattr(enterprise, "max_radius_km", None), km, scan)
     if radius is not None:
         outcomes.append(radius)
-    if target.value_note and outcomes[3].passed is not None:
+    if target.value_note and (outcomes[3].passed is not None or outcomes[3].unverified):
         o = outcomes[3]
-        outcomes[3] = RuleOutcome(o.name, o.kind, o.value, o.passed, f"{o.sentence} ({target.value_note})")
+        outcomes[3] = RuleOutcome(
+            o.name, o.kind, o.value, o.passed, f"{o.sentence} ({target.value_note})", o.unverified
+        )
     return outcomes

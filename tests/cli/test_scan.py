@@ -164,7 +164,9 @@ def test_explain_prints_every_part_and_rule():
     # a pair far outside any top K still explains: a web co-op against the roofing lot
     result = _explain("ocds-pmtest-0002", "GB-COH-00000007", "--lot", "1")
     assert result.exit_code == 0, result.output
-    assert "Missing certification" in result.output and "ineligible" in result.output
+    # no certification recorded: unverified, not failed (issue 11); the radius still counts against it
+    assert "Certification unverified" in result.output and "unverified (input missing" in result.output
+    assert "Missing certification" not in result.output
 
 
 def test_explain_unknown_ids_name_close_matches():

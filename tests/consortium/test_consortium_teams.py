@@ -143,7 +143,7 @@ def test_certification_gap_names_what_is_needed():
     t = Tender(tender_id="ocds-t1", title="Repairs", cpv_codes=("45453000",), value=money(10_000))
     (team,) = teams_for_tender(t, cands, enterprises, Settings())
     assert team.gaps == [
-        "every candidate for 'Construction work (CPV group 454)' fails certification: "
+        "every candidate for 'Building completion work (CPV group 454)' fails certification: "
         "needs CHAS, Constructionline or SafeContractor"
     ]
 
@@ -227,3 +227,22 @@ def test_gbp_formatting():
 def test_repeated_lot_ids_stay_separate_requirements():
     t = lots_tender(lots=(Lot(id="1", title="Roofing"), Lot(id="1", title="Roofing again")))
     assert [r.id for r in requirements_for(t, Settings()) if r.is_work] == ["lot:1", "lot:1#2"]
+
+
+def test_unknown_turnovers_are_unverified_not_zero():
+    """Issue 11: a directory with no turnovers (every real one) still forms teams for a valued notice;
+    capacity is said to be unverified, with the turnover to check, never counted as £0."""
+    enterprises = {e: ent(e, None) for e in ("a", "b", "c")}
+    cands = [row("a", "1", 0.8, 1), row("b", "2", 0.7, 1), row("c", "3", 0.6, 1)]
+    teams = teams_for_tender(lots_tender(), cands, enterprises, Settings())
+    best = teams[0]
+    assert best.feasible and set(best.members) == {"a", "b", "c"}
+    assert any(r.startswith("capacity unverified: no turnover is on record") for r in best.risks)
+    assert not any("£0" in r for r in best.risks + best.reasons)
+    # a recorded turnover keeps the check: too small a known turnover still needs more capacity
+    known = {**enterprises, "a": ent("a", 1.0)}
+    assert all(
+        "capacity unverified" not in r
+        for t in teams_for_tender(lots_tender(), cands, known, Settings())
+        for r in t.risks
+    )

@@ -115,7 +115,7 @@ def test_consortia_json_fields(tmp_path):
     gas = next(r for r in records if r["tender_id"] == "ocds-b5fd17-gas/003")
     assert gas["members"] == [] and gas["brief"] is None
     assert gas["gaps"] == [
-        "every candidate for 'Construction work (CPV group 453)' fails certification: "
+        "every candidate for 'Building installation work (CPV group 453)' fails certification: "
         "needs CHAS, Constructionline or SafeContractor"
     ]
 

@@ -90,3 +90,21 @@ def test_ranks_are_one_to_n_per_group_with_eligible_first(specs):
         assert [c.rank for c in group] == list(range(1, len(group) + 1))
         keys = [(order[c.status], -c.score) for c in group]
         assert keys == sorted(keys)
+
+
+def test_unverified_checks_keep_the_candidate_eligible_and_are_listed():
+    """Issue 11: no certification or turnover recorded -> eligible, with the checks to make listed."""
+    outcomes = [
+        r.semantic_similarity(0.4),
+        r.cpv_agreement(("45210000",), ()),
+        r.distance(None, 40),
+        r.capacity(300_000, 3.0, None, None, 2.0),
+        r.certifications(("45210000",), (), {"45": ["CHAS", "Constructionline", "SafeContractor"]}),
+    ]
+    c = build_candidate("T1", None, "e", outcomes, W)
+    assert c.status == STATUS_ELIGIBLE and c.eligible and not c.failed_rules
+    assert c.unverified == [r.CPV, r.CAPACITY, r.CERTIFICATIONS]
+    assert c.status_text == "eligible, 3 checks unverified"
+    assert any("check that it holds one of CHAS, Constructionline, SafeContractor" in s for s in c.reasons)
+    recorded = build_candidate("T1", None, "f", [r.semantic_similarity(0.4)], W)
+    assert recorded.unverified == [] and recorded.status_text == STATUS_ELIGIBLE

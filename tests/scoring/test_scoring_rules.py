@@ -112,7 +112,31 @@ def test_certifications():
     missing = r.certifications(("45210000", "50700000"), ("chas",), table)
     assert missing.passed is False and "SafeContractor" in missing.sentence
     assert r.certifications(("72000000",), (), table).passed is True  # nothing required
-    assert r.certifications(("45210000",), (), table).passed is False
+    # none recorded is unknown, not a failure (issue 11): unverified, with what to check
+    unrecorded = r.certifications(("45210000",), (), table)
+    assert unrecorded.passed is None and unrecorded.unverified
+    assert (
+        "unverified" in unrecorded.sentence
+        and "check that it holds one of CHAS, Constructionline" in unrecorded.sentence
+    )
+    assert not missing.unverified  # recorded certifications without the one needed are evidence
+
+
+def test_unknown_enterprise_inputs_are_unverified_never_failed():
+    """Every rule whose enterprise input is missing says what to check and does not fail."""
+    table = {"45": ["CHAS"]}
+    outcomes = [
+        r.capacity(300_000, 3.0, None, None, 2.0),
+        r.certifications(("45210000",), (), table),
+        r.reserved_participation(("publicServiceMissionOrganization",), None, False),
+        r.cpv_agreement(("45000000",), ()),
+    ]
+    for o in outcomes:
+        assert o.passed is None and o.unverified and "check" in o.sentence, o
+    assert "£200,000" in outcomes[0].sentence  # what turnover to look for
+    # notice-side gaps are unknown but nothing to check about the enterprise
+    assert not r.capacity(None, 3.0, None, None, 2.0).unverified
+    assert not r.cpv_agreement((), ("45000000",)).unverified
 
 
 def test_reserved_participation():
@@ -121,7 +145,7 @@ def test_reserved_participation():
     assert r.reserved_participation(reserved, "co-operative society", True).passed is True
     assert r.reserved_participation(reserved, "company limited by shares", False).passed is False
     unknown = r.reserved_participation(reserved, None, False)
-    assert unknown.passed is None and "unknown" in unknown.sentence
+    assert unknown.passed is None and unknown.unverified and "not recorded" in unknown.sentence
 
 
 def test_bonuses():
@@ -138,3 +162,8 @@ def test_exclusion_reason_uses_the_given_now():
     assert r.exclusion_reason(datetime(2025, 11, 1), None, now, past_deadline=False) is None
     assert r.exclusion_reason(None, "cancelled", now, past_deadline=True) == "notice status is cancelled"
     assert r.exclusion_reason(None, None, now, past_deadline=True) is None
+
+
+def test_a_contract_of_days_is_said_in_days_not_zero_months():
+    o = r.capacity(2_460_000, 1 / 365.25, None, None, 2.0)
+    assert "a 1-day contract counts as one year" in o.sentence and "0-month" not in o.sentence
