@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -45,13 +44,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import figure, machine_info, update_results_md, write_result
 
 from procure_match.ledger.names import normalise_name
+from procure_match.scoring.lexical import STOPWORDS, bm25_scores, tokenize  # noqa: F401 (re-exported for tests)
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "uk_notices_csv" / "ted_uk_award_suppliers_2020.csv"
 )
 DEFAULT_CUTOFF = date(2020, 7, 1)
 KS = (1, 5, 10)
-BM25_K1, BM25_B = 1.2, 0.75
+
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 CLEARLY = 1.10  # "beat clearly": at least 10% above the best lexical ranker on the same split
 DEFAULT = "embeddings: mean of won notices (procure-match default)"
@@ -254,99 +254,7 @@ def reciprocal_rank_fusion(*score_matrices: np.ndarray, k: int = RRF_K) -> np.nd
 
 # ----------------------------------------------------------------------------- BM25
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-        "which",
-        "we",
-        "our",
-        "you",
-        "your",
-        "not",
-        "all",
-        "any",
-        "can",
-        "may",
-        "shall",
-        "must",
-        "been",
-        "being",
-        "also",
-        "such",
-    ]
-)
-
-
-def tokenize(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-
-
-def bm25_scores(queries: Sequence[str], documents: Sequence[str], k1: float = BM25_K1, b: float = BM25_B) -> np.ndarray:
-    """Okapi BM25 score of every (query, document) pair, shape (n_queries, n_documents).
-
-    idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) (the non-negative Lucene form);
-    score(q, d) = sum over query terms t of idf(t) * tf(t,d) * (k1 + 1) / (tf(t,d) + k1 * (1 - b + b * |d| / avgdl)).
-    A query term repeated in the query counts once per occurrence.
-    """
-    from scipy import sparse
-
-    vocab: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
-    for doc in documents:
-        counts = Counter(tokenize(doc))
-        for term, c in counts.items():
-            indices.append(vocab.setdefault(term, len(vocab)))
-            data.append(c)
-        indptr.append(len(indices))
-    n_docs = len(documents)
-    tf = sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr), shape=(n_docs, max(1, len(vocab))))
-    doc_len = np.asarray(tf.sum(axis=1)).ravel()
-    avgdl = doc_len.mean() if n_docs else 0.0
-    df = np.bincount(tf.indices, minlength=tf.shape[1])
-    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-    tf = tf.tocoo()
-    norm = k1 * (1.0 - b + b * doc_len[tf.row] / (avgdl or 1.0))
-    weights = sparse.csr_matrix(
-        (idf[tf.col] * tf.data * (k1 + 1.0) / (tf.data + norm), (tf.row, tf.col)), shape=tf.shape
-    )
-    q_rows, q_cols, q_data = [], [], []
-    for qi, query in enumerate(queries):
-        for term, c in Counter(tokenize(query)).items():
-            j = vocab.get(term)
-            if j is not None:
-                q_rows.append(qi)
-                q_cols.append(j)
-                q_data.append(float(c))
-    q = sparse.csr_matrix((q_data, (q_rows, q_cols)), shape=(len(queries), tf.shape[1]))
-    return np.asarray((q @ weights.T).todense(), dtype=np.float64)
+# One BM25 for the package and the bench: procure_match.scoring.lexical.
 
 
 # ----------------------------------------------------------------------------- procure-match pieces
