@@ -368,8 +368,27 @@ def _run_stages(
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
     lat, lon = enterprise_coordinates(inputs.enterprises, inputs.lookup)
+    learned = (
+        learned_fit_for(
+            settings,
+            texts,
+            ent_texts,
+            target_vecs,
+            ent_vecs,
+            lambda titles: embed_texts(embedder, settings, titles, cache=cache),
+        )
+        if settings.scan.ranker == "learned"
+        else None
+    )
     candidates = match_targets(
-        targets, target_vecs, inputs.enterprises, ent_vecs, settings, enterprise_lat=lat, enterprise_lon=lon
+        targets,
+        target_vecs,
+        inputs.enterprises,
+        ent_vecs,
+        settings,
+        enterprise_lat=lat,
+        enterprise_lon=lon,
+        learned=learned,
     )
     lap("match")
 
@@ -407,6 +426,35 @@ def _run_stages(
         **embedding,
     }
     return ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
+
+
+def learned_fit_for(
+    settings: Settings,
+    target_texts: list[str],
+    enterprise_texts: list[str],
+    target_vectors: np.ndarray,
+    enterprise_vectors: np.ndarray,
+    embed: Callable[[list[str]], np.ndarray],
+):
+    """What the learned fit needs in a scan: the model, a BM25 index of the directory, title vectors, spread."""
+    from procure_match.scoring.fit import DirectorySpread, fit_model_path, load_fit_model
+    from procure_match.scoring.learned import LearnedFit
+    from procure_match.scoring.lexical import BM25Index
+    from procure_match.texts import title_of
+
+    model = load_fit_model(fit_model_path(settings.scan.fit_model))
+    titles = embed([title_of(text) for text in target_texts])
+    return LearnedFit(
+        model,
+        BM25Index(enterprise_texts),
+        target_texts,
+        enterprise_texts,
+        settings.scan.min_fit,
+        target_vectors,
+        titles,
+        enterprise_vectors,
+        DirectorySpread.of(enterprise_vectors),
+    )
 
 
 @dataclass

@@ -154,6 +154,16 @@ class ScanSettings:
     parallel_writes: bool = True
     # Memory budget (MB) of one block of the chunked similarity matrix in retrieval.
     retrieval_budget_mb: int = 64
+    # "learned": rank by the learned, calibrated fit (models/fit-v1.json, see README "How the fit is
+    # computed"); "weighted": the hand-weighted score below (kept for comparison).
+    ranker: str = "learned"
+    # The learned fit model file; "" = the one shipped in models/ (FIT_MODEL_FILE).
+    fit_model: str = ""
+    # A candidate whose learned fit is below this is "below floor": kept in matches.json, never briefed or
+    # alerted; a notice whose best candidate is below it is listed once under "nothing in your network fits".
+    min_fit: float = 0.5
+    # Notices shown per digest section (the rest are counted and listed in matches.csv).
+    digest_max_per_section: int = 25
     # Score = weighted mean of the parts below (weights are normalised), plus bonuses, clipped to [0, 1].
     weight_semantic: float = 0.6
     weight_cpv: float = 0.25
@@ -171,6 +181,12 @@ class ScanSettings:
             out.append("scan.store_timeout_s must not be negative")
         if self.keep_candidates_of < 0:
             out.append("scan.keep_candidates_of must be 0 (keep all) or a number of scans")
+        if self.ranker not in ("learned", "weighted"):
+            out.append(f'scan.ranker must be "learned" or "weighted", not {self.ranker!r}')
+        if not 0 <= self.min_fit <= 1:
+            out.append("scan.min_fit must be 0-1")
+        if self.digest_max_per_section < 1:
+            out.append("scan.digest_max_per_section must be at least 1")
         if self.retrieval_budget_mb < 1:
             out.append("scan.retrieval_budget_mb must be at least 1")
         if not 0 <= self.beyond_radius_penalty <= 1:

@@ -22,6 +22,7 @@ Rankers pooled (top 5 each, whole notices only):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import html
 import json
@@ -39,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from procure_match.domain import Enterprise, Location, Tender  # noqa: E402
+from procure_match.domain import Enterprise, Tender  # noqa: E402
 from procure_match.settings import settings_from_dict  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -69,10 +70,8 @@ def read_tolgadur(path: Path) -> list[Tender]:
             desc = html.unescape(html.unescape(row.get("Description") or ""))
             desc = re.sub(r"<[^>]+>", " ", desc)
             published = None
-            try:
+            with contextlib.suppress(ValueError):
                 published = datetime.fromisoformat((row.get("PublishedDate") or "")[:19])
-            except ValueError:
-                pass
             out.append(
                 Tender(
                     tender_id=f"cf2020-{row['Id']}",

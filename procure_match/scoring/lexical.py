@@ -126,6 +126,11 @@ class BM25Index:
         rows = self.weights[np.asarray(doc_indices, dtype=np.int64)]
         return np.asarray((rows @ q.T).todense(), dtype=np.float64).ravel()
 
+    def idf_of(self, term: str) -> float:
+        """The term's idf; a term no document holds counts as rarest."""
+        j = self.vocab.get(term)
+        return float(self.idf.max(initial=0.0)) + 1.0 if j is None else float(self.idf[j])
+
     def max_score(self, query: str) -> float:
         """What a document holding every query word once, at average length, would score: the scale of ``query``.
 
@@ -137,3 +142,12 @@ class BM25Index:
 def bm25_scores(queries: Sequence[str], documents: Sequence[str], k1: float = K1, b: float = B) -> np.ndarray:
     """Okapi BM25 score of every (query, document) pair, shape (n_queries, n_documents)."""
     return BM25Index(documents, k1, b).scores(queries)
+
+
+def shared_terms(
+    index: BM25Index, query: str, document: str, limit: int = 4, exclude: frozenset[str] = frozenset()
+) -> list[str]:
+    """The words ``query`` and ``document`` share, rarest in the index first (the words that carry a match)."""
+    common = (set(tokenize(query)) & set(tokenize(document))) - exclude
+    ranked = sorted(common, key=lambda t: (-index.idf_of(t), t))
+    return ranked[:limit]
