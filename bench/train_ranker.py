@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
         "pairs_test": int(test.sum()),
         "notices_train": len(set(tr_groups)),
         "notices_test": len(set(te_groups)),
+        "embedder": table.embedder,
         "label": "grade >= 1 (a coordinator would call the pair plausible or a strong fit)",
     }
     model, training = train_fit_model(x[~test], g[~test], tr_groups, version=args.version, card=card)
@@ -215,8 +216,9 @@ def results_section(r: dict) -> str:
         f"{a['grade2_notices']:.0f} notices with a grade-2 pair keep it.",
         "",
         "",
-        f"Steadier view, 5-fold cross-validation grouped by notice over all {r['cv_all_notices']['abstention']['notices']:.0f}"
-        " judged notices (each notice scored by a model that never saw it):",
+        "Steadier view, 5-fold cross-validation grouped by notice over all "
+        f"{r['cv_all_notices']['abstention']['notices']:.0f} judged notices"
+        " (each notice scored by a model that never saw it):",
         "",
         *table_rows(r["cv_all_notices"]["ranking"]),
         "",

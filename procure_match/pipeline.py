@@ -368,18 +368,16 @@ def _run_stages(
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
     lat, lon = enterprise_coordinates(inputs.enterprises, inputs.lookup)
-    learned = (
-        learned_fit_for(
-            settings,
-            texts,
-            ent_texts,
-            target_vecs,
-            ent_vecs,
-            lambda titles: embed_texts(embedder, settings, titles, cache=cache),
-        )
-        if settings.scan.ranker == "learned"
-        else None
+    learned, ranker_note = learned_fit_for(
+        settings,
+        embedder.model_id,
+        texts,
+        ent_texts,
+        target_vecs,
+        ent_vecs,
+        lambda titles: embed_texts(embedder, settings, titles, cache=cache),
     )
+    say(ranker_note)
     candidates = match_targets(
         targets,
         target_vecs,
@@ -430,31 +428,44 @@ def _run_stages(
 
 def learned_fit_for(
     settings: Settings,
+    embedder_id: str,
     target_texts: list[str],
     enterprise_texts: list[str],
     target_vectors: np.ndarray,
     enterprise_vectors: np.ndarray,
     embed: Callable[[list[str]], np.ndarray],
 ):
-    """What the learned fit needs in a scan: the model, a BM25 index of the directory, title vectors, spread."""
-    from procure_match.scoring.fit import DirectorySpread, fit_model_path, load_fit_model
+    """(the learned fit for this scan or None, a sentence saying which ranker the scan uses and why).
+
+    The fit model was trained on one embedder's cosines; a scan that embeds with another (TF-IDF, or
+    another model) ranks by the hand-weighted score instead, and says so."""
+    if settings.scan.ranker != "learned":
+        return None, 'ranked by the hand-weighted score (scan.ranker = "weighted")'
+    from procure_match.scoring.fit import DirectorySpread, embedder_family, fit_model_path, load_fit_model
     from procure_match.scoring.learned import LearnedFit
     from procure_match.scoring.lexical import BM25Index
     from procure_match.texts import title_of
 
-    model = load_fit_model(fit_model_path(settings.scan.fit_model))
-    titles = embed([title_of(text) for text in target_texts])
-    return LearnedFit(
+    path = fit_model_path(settings.scan.fit_model)
+    model = load_fit_model(path)
+    trained_on, used = model.card.get("embedder", ""), embedder_family(embedder_id)
+    if trained_on != used:
+        return None, (
+            f"ranked by the hand-weighted score: the learned fit ({path.name}) was trained on {trained_on or '?'} "
+            f"similarities and this scan embeds with {used}"
+        )
+    learned = LearnedFit(
         model,
         BM25Index(enterprise_texts),
         target_texts,
         enterprise_texts,
         settings.scan.min_fit,
         target_vectors,
-        titles,
+        embed([title_of(text) for text in target_texts]),
         enterprise_vectors,
         DirectorySpread.of(enterprise_vectors),
     )
+    return learned, f"ranked by the learned fit ({path.name}); floor scan.min_fit = {settings.scan.min_fit:.2f}"
 
 
 @dataclass

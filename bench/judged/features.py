@@ -27,6 +27,7 @@ from procure_match.settings import Settings, settings_from_dict  # noqa: E402
 
 @dataclass
 class JudgedTable:
+    embedder: str  # the embedder family the features were computed with (the model is only valid with it)
     notice_ids: list[str]  # one per row
     enterprise_ids: list[str]
     grades: np.ndarray  # 0 / 1 / 2
@@ -151,7 +152,11 @@ def judged_table(data: Path = DEFAULT_DATA, settings: Settings | None = None) ->
             rows["sem"].append(float(cos[ti, ei]))
             rows["tf"].append(float(tf_cos[ti, ei]))
             rows["bm"].append(float(raw_bm25[ti, ei]))
+    from procure_match.scoring.fit import embedder_family
+
+    embedder_id = embedder_family(embedder.model_id)
     return JudgedTable(
+        embedder=embedder_id,
         notice_ids=rows["n"],
         enterprise_ids=rows["e"],
         grades=np.array(rows["g"], dtype=np.int64),

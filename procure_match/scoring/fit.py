@@ -316,3 +316,13 @@ class DirectorySpread:
         q = np.asarray(query, dtype=np.float64)
         sd = float(np.sqrt(max(q @ self.cov @ q, 1e-12)))
         return (np.asarray(cosines, dtype=np.float64) - float(q @ self.mean)) / sd
+
+
+def embedder_family(model_id: str) -> str:
+    """The part of an embedder's model id a fit model depends on: backend and model, not runtime or corpus.
+
+    "sentence-transformers:all-MiniLM-L6-v2:ab12:openvino-bf16" -> "sentence-transformers:all-MiniLM-L6-v2";
+    "tfidf-w12-c34-d1024:9f..." -> "tfidf"."""
+    if model_id.startswith("tfidf"):
+        return "tfidf"
+    return ":".join(model_id.split(":")[:2])
