@@ -56,6 +56,7 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 CLEARLY = 1.10  # "beat clearly": at least 10% above the best lexical ranker on the same split
 DEFAULT = "embeddings: mean of won notices (procure-match default)"
 BM25_NAME = "BM25 on award texts (k1=1.2, b=0.75)"
+LEARNED_NAME = "procure-match learned fit (models/fit-v1.json, top-100 re-ranked)"
 TFIDF_NAME = "TF-IDF on award texts (procure-match tfidf backend)"
 SPANISH_TOP5 = 0.2312  # Complexity 2020, doi 10.1155/2020/8858258 (102,087 Spanish tenders, time split)
 
@@ -316,7 +317,12 @@ COMBINED_TOP_K = 100
 
 
 def combined_scores(
-    split: Split, data: AwardData, test_vectors: np.ndarray, profile_vectors: np.ndarray, top_k: int = COMBINED_TOP_K
+    split: Split,
+    data: AwardData,
+    test_vectors: np.ndarray,
+    profile_vectors: np.ndarray,
+    top_k: int = COMBINED_TOP_K,
+    learned_inputs: tuple[list[str], list[str], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, dict]:
     """procure-match's own scan scoring (``scoring.match.match_targets``) as a score matrix.
 
@@ -325,6 +331,9 @@ def combined_scores(
     ``top_k`` suppliers by cosine and re-ranks them by the combined score (semantic + distance;
     this data has no CPV codes, and combine() renormalises over the parts that are known). Suppliers
     outside the top K keep their cosine order below them.
+
+    With ``learned_inputs`` (test texts, profile texts, test title vectors) the top K are re-ranked by
+    the learned fit instead (``scoring.learned``, the scan's default), exactly as a scan would.
     """
     from procure_match.domain import Enterprise
     from procure_match.reference.postcodes import load_postcode_lookup
@@ -360,8 +369,33 @@ def combined_scores(
                 where=n.buyer_postcode or "the buyer",
             )
         )
+    learned = None
+    if learned_inputs is not None:
+        from procure_match.scoring.fit import DirectorySpread, default_fit_model_path, load_fit_model
+        from procure_match.scoring.learned import LearnedFit
+        from procure_match.scoring.lexical import BM25Index
+
+        test_texts, profile_texts, title_vectors = learned_inputs
+        learned = LearnedFit(
+            load_fit_model(default_fit_model_path()),
+            BM25Index(profile_texts),
+            test_texts,
+            profile_texts,
+            settings.scan.min_fit,
+            test_vectors,
+            title_vectors,
+            profile_vectors,
+            DirectorySpread.of(profile_vectors),
+        )
     candidates = match_targets(
-        targets, test_vectors, enterprises, profile_vectors, settings, enterprise_lat=lat, enterprise_lon=lon
+        targets,
+        test_vectors,
+        enterprises,
+        profile_vectors,
+        settings,
+        enterprise_lat=lat,
+        enterprise_lon=lon,
+        learned=learned,
     )
     scores = (test_vectors @ profile_vectors.T).astype(np.float64)  # below every re-ranked candidate
     index = {s: i for i, s in enumerate(split.suppliers)}
@@ -464,6 +498,16 @@ def evaluate(split: Split, data: AwardData, *, use_cache: bool = True) -> tuple[
     except Exception as exc:  # scoring is another helper's module: report, do not sink the evaluation
         details["combined_score"] = f"not available: {type(exc).__name__}: {exc}"
 
+    t = time.perf_counter()
+    try:
+        titles = embed_texts(st, [n.title or n.text[:200] for n in split.test], use_cache)
+        learned, _ = combined_scores(
+            split, data, vec_test, mean_profiles, learned_inputs=(test_texts, profile_texts, titles)
+        )
+        record(LEARNED_NAME, learned, t)
+    except Exception as exc:  # report, do not sink the evaluation
+        details["learned_fit"] = f"not available: {type(exc).__name__}: {exc}"
+
     # procure-match's TF-IDF backend on the profile texts (fitted on the whole corpus, as a scan does).
     t = time.perf_counter()
     try:
@@ -564,6 +608,12 @@ def commentary(results: dict[str, dict], details: dict, counts: dict) -> str:
             f"- Award history as evidence: award-text profile vs name-only profile, hit@5 "
             f"{_cmp(d['hit@5'], name_only['hit@5'])}; adding the name to the award profile: hit@5 "
             f"{with_name['hit@5']:.3f}, MRR {with_name['MRR']:.3f} (vs {d['MRR']:.3f} without)."
+        )
+    if LEARNED_NAME in results:
+        lf = results[LEARNED_NAME]
+        lines.append(
+            f"- The learned fit (the scan's default ranker) vs its semantic part alone: hit@5 "
+            f"{_cmp(lf['hit@5'], d['hit@5'])}, MRR {_cmp(lf['MRR'], d['MRR'])} (target: never worse)."
         )
     combined = next((k for k in results if k.startswith("procure-match combined")), None)
     if combined:

@@ -214,5 +214,5 @@ def choose_floor(fit: np.ndarray, grades: np.ndarray, groups: Sequence[str], kee
     strong = sorted(b[2] for b in best.values() if b[1] == 2)
     if not strong:
         return 0.5
-    allowed = int(np.floor((1.0 - keep) * len(strong)))  # notices that may lose their grade-2 pair
+    allowed = int(np.floor((1.0 - keep) * len(strong) + 1e-9))  # notices that may lose their grade-2 pair
     return float(np.floor(strong[allowed] * 100) / 100)

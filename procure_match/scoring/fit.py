@@ -10,6 +10,10 @@ log-odds ("text similarity +1.2, shared rare words +0.6, 310 km away for on-site
 model is a few dozen numbers a reviewer can read, and on ~2,000 judged pairs it generalised as well
 as gradient-boosted trees (see the model card).
 
+Size and legal form are not features: in the judged set turnover and legal form are known almost only
+for one register's charities, so a model would learn "known turnover = that register", not "the size
+fits". They stay rules (capacity -> "fits, needs partners"; reserved contracts), shown beside the fit.
+
 Features (``FEATURES``) are built from the rule outcomes of a pair by ``pair_features``; every
 feature that can be unknown has a ``*_missing`` indicator beside it, with the value itself set to a
 neutral 0, so an unknown is never read as a "no".
@@ -28,6 +32,7 @@ import numpy as np
 from procure_match.errors import ModelFileError
 
 FIT_MODEL_FILE = "fit-v1.json"
+TIE_BREAK = 1e-3
 FORMAT = "procure-match-fit"
 FORMAT_VERSION = 1
 
@@ -42,18 +47,12 @@ FEATURES: tuple[str, ...] = (
     "cpv_missing",
     "distance",  # closeness 0..1 where distance counts for the work
     "distance_missing",  # not known, or not scored (work done remotely or across a wide area)
-    "capacity_log_ratio",  # log2(turnover / needed turnover), clipped to [-4, 4]
-    "capacity_missing",
-    "social_form",  # 1 when the enterprise's legal form is a social-economy form
-    "legal_form_missing",
     "notice_goods",  # the notice's main CPV code is a supply of goods (divisions 03-44, 48)
     "notice_works",  # works (division 45)
     "notice_kind_missing",  # no CPV code: goods, works or services unknown
     "value_log10",  # log10 of the value in GBP, clipped to [3, 9]
     "value_missing",
     "notice_words_log",  # log(1 + words in the notice text)
-    "enterprise_words_log",  # log(1 + words in the enterprise text)
-    "enterprise_description_missing",
     "semantic_x_lexical",  # the two text signals agreeing
 )
 
@@ -63,11 +62,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "shared specific words": ("lexical", "lexical_gap"),
     "CPV codes": ("cpv", "cpv_missing"),
     "distance": ("distance", "distance_missing"),
-    "size": ("capacity_log_ratio", "capacity_missing"),
-    "legal form": ("social_form", "legal_form_missing"),
     "kind of notice": ("notice_goods", "notice_works", "notice_kind_missing"),
     "contract value": ("value_log10", "value_missing"),
-    "how much each side says": ("notice_words_log", "enterprise_words_log", "enterprise_description_missing"),
+    "length of the notice": ("notice_words_log",),
 }
 
 
@@ -148,8 +145,12 @@ class FitModel:
         return 1.0 / (1.0 + np.exp(-z))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Calibrated P(grade >= 1) for each row of ``x``."""
-        return np.interp(self.raw(x), self.calibration_x, self.calibration_y)
+        """Calibrated P(grade >= 1) for each row of ``x``.
+
+        Isotonic calibration is a step function, so pairs on one step would tie and lose the model's
+        order; ``TIE_BREAK`` of the raw probability is blended in (at most 0.001 off the calibrated value)."""
+        raw = self.raw(x)
+        return np.interp(raw, self.calibration_x, self.calibration_y) * (1.0 - TIE_BREAK) + TIE_BREAK * raw
 
     def explain(self, x: np.ndarray) -> dict[str, float]:
         """Log-odds contribution of each feature group for one pair, largest magnitude first."""
