@@ -316,32 +316,13 @@ def name_text_builder() -> tuple[Callable[[str], str], str]:
 COMBINED_TOP_K = 100
 
 
-def combined_scores(
-    split: Split,
-    data: AwardData,
-    test_vectors: np.ndarray,
-    profile_vectors: np.ndarray,
-    top_k: int = COMBINED_TOP_K,
-    learned_inputs: tuple[list[str], list[str], np.ndarray] | None = None,
-) -> tuple[np.ndarray, dict]:
-    """procure-match's own scan scoring (``scoring.match.match_targets``) as a score matrix.
-
-    Each test notice is a MatchTarget located at its buyer's postcode; each profiled supplier is an
-    Enterprise at its most common postcode (unknown for about a third). The scan retrieves the top
-    ``top_k`` suppliers by cosine and re-ranks them by the combined score (semantic + distance;
-    this data has no CPV codes, and combine() renormalises over the parts that are known). Suppliers
-    outside the top K keep their cosine order below them.
-
-    With ``learned_inputs`` (test texts, profile texts, test title vectors) the top K are re-ranked by
-    the learned fit instead (``scoring.learned``, the scan's default), exactly as a scan would.
-    """
+def award_targets(split: Split, data: AwardData, settings) -> tuple[list, list, np.ndarray, np.ndarray]:
+    """Each test notice as a MatchTarget at its buyer's postcode; each profiled supplier as an Enterprise
+    at its most common postcode (unknown for about a third)."""
     from procure_match.domain import Enterprise
     from procure_match.reference.postcodes import load_postcode_lookup
-    from procure_match.scoring.match import match_targets
     from procure_match.scoring.rules import MatchTarget
-    from procure_match.settings import settings_from_dict
 
-    settings = settings_from_dict({"scan": {"top_k": top_k}})
     lookup = load_postcode_lookup(settings)
     lat = np.full(len(split.suppliers), np.nan)
     lon = np.full(len(split.suppliers), np.nan)
@@ -369,6 +350,33 @@ def combined_scores(
                 where=n.buyer_postcode or "the buyer",
             )
         )
+    return targets, enterprises, lat, lon
+
+
+def combined_scores(
+    split: Split,
+    data: AwardData,
+    test_vectors: np.ndarray,
+    profile_vectors: np.ndarray,
+    top_k: int = COMBINED_TOP_K,
+    learned_inputs: tuple[list[str], list[str], np.ndarray] | None = None,
+) -> tuple[np.ndarray, dict]:
+    """procure-match's own scan scoring (``scoring.match.match_targets``) as a score matrix.
+
+    Each test notice is a MatchTarget located at its buyer's postcode; each profiled supplier is an
+    Enterprise at its most common postcode (unknown for about a third). The scan retrieves the top
+    ``top_k`` suppliers by cosine and re-ranks them by the combined score (semantic + distance;
+    this data has no CPV codes, and combine() renormalises over the parts that are known). Suppliers
+    outside the top K keep their cosine order below them.
+
+    With ``learned_inputs`` (test texts, profile texts, test title vectors) the top K are re-ranked by
+    the learned fit instead (``scoring.learned``, the scan's default), exactly as a scan would.
+    """
+    from procure_match.scoring.match import match_targets
+    from procure_match.settings import settings_from_dict
+
+    settings = settings_from_dict({"scan": {"top_k": top_k}})
+    targets, enterprises, lat, lon = award_targets(split, data, settings)
     learned = None
     if learned_inputs is not None:
         from procure_match.scoring.fit import DirectorySpread, default_fit_model_path, load_fit_model
@@ -436,6 +444,75 @@ def head_to_head(ranks_a: np.ndarray, ranks_b: np.ndarray) -> dict[str, int]:
 def l2_normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return (m / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- training pairs for the learned fit
+
+TRAIN_PROFILE_CUTOFF = date(2020, 5, 1)  # profiles from before it; queries from it up to DEFAULT_CUTOFF
+TRAIN_TOP_K = 50
+
+
+def award_training_pairs(
+    data: AwardData,
+    *,
+    before: date = DEFAULT_CUTOFF,
+    profile_cutoff: date = TRAIN_PROFILE_CUTOFF,
+    top_k: int = TRAIN_TOP_K,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(features, won 0/1, query id) of the top-K retrieved (notice, supplier) pairs of an earlier time split.
+
+    Only notices dated before ``before`` (the evaluation's cut-off) are read, so training never sees the
+    evaluation's test notices: profiles from notices before ``profile_cutoff``, queries from then until
+    ``before``. Features are computed by the scan's own code (``scoring.learned``), as in a scan.
+    """
+    from dataclasses import replace
+
+    from procure_match.scoring.fit import DirectorySpread, signals_matrix
+    from procure_match.scoring.learned import LearnedFit
+    from procure_match.scoring.lexical import BM25Index
+    from procure_match.scoring.match import match_targets
+    from procure_match.settings import settings_from_dict
+
+    earlier = replace(data, notices={k: n for k, n in data.notices.items() if n.date < before})
+    split = time_split(earlier, profile_cutoff)
+    build_notice, _ = notice_text_builder()
+    train_notices = sorted({n.key: n for prof in split.profiles for n in prof}.values(), key=lambda n: n.key)
+    index = {n.key: i for i, n in enumerate(train_notices)}
+    st = make_pm_embedder("sentence-transformers")
+    vec_train = embed_texts(st, [build_notice(n) for n in train_notices], True)
+    test_texts = [build_notice(n) for n in split.test]
+    vec_test = embed_texts(st, test_texts, True)
+    titles = embed_texts(st, [n.title or n.text[:200] for n in split.test], True)
+    profiles = l2_normalise(np.stack([vec_train[[index[n.key] for n in p]].mean(axis=0) for p in split.profiles]))
+    profile_texts = [" ".join(build_notice(n) for n in prof) for prof in split.profiles]
+    settings = settings_from_dict({"scan": {"top_k": top_k}})
+    targets, enterprises, lat, lon = award_targets(split, earlier, settings)
+    rows: list = []
+
+    class Collector(LearnedFit):
+        def apply(self, target, t_i, idx, cosines, scored, ents) -> None:  # type: ignore[override]
+            for j, sig in enumerate(self.signals(target, t_i, idx, cosines, scored, ents)):
+                rows.append((sig, int(int(idx[j]) in split.relevant[t_i]), str(t_i)))
+
+    collector = Collector(
+        None,
+        BM25Index(profile_texts),
+        test_texts,
+        profile_texts,
+        0.0,
+        vec_test,
+        titles,
+        profiles,
+        DirectorySpread.of(profiles),
+    )
+    match_targets(
+        targets, vec_test, enterprises, profiles, settings, enterprise_lat=lat, enterprise_lon=lon, learned=collector
+    )
+    x = signals_matrix([r[0] for r in rows])
+    groups = np.array([r[2] for r in rows])
+    for q in np.unique(groups):  # within-notice differences only: every award notice has a winner by design
+        x[groups == q] -= x[groups == q].mean(axis=0)
+    return x, np.array([r[1] for r in rows]), [f"award-{q}" for q in groups]
 
 
 # ----------------------------------------------------------------------------- evaluation

@@ -36,6 +36,8 @@ from features import DEFAULT_DATA, judged_table  # noqa: E402
 
 from procure_match.scoring.fit import FEATURES, save_fit_model  # noqa: E402
 from procure_match.train import (  # noqa: E402
+    C_GRID,
+    Extra,
     abstention,
     choose_floor,
     out_of_fold,
@@ -45,6 +47,20 @@ from procure_match.train import (  # noqa: E402
 )
 
 LEARNED = "learned fit (default)"
+# Each award pair counts this much: about 10,000 award pairs then weigh about as much as the judged pairs.
+AWARD_WEIGHT = 0.2
+
+
+def award_extra(weight: float) -> Extra | None:
+    """Award winners vs the other retrieved suppliers, before the award evaluation's cut-off (eval_awards)."""
+    if weight <= 0:
+        return None
+    import eval_awards
+
+    x, y, _ = eval_awards.award_training_pairs(eval_awards.load_awards(eval_awards.DEFAULT_DATA))
+    return Extra(x, y, weight)
+
+
 TEST_SHARE = 3  # of 10
 
 
@@ -77,6 +93,14 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--version", default="fit-v1")
+    ap.add_argument(
+        "--award-weight",
+        type=float,
+        default=AWARD_WEIGHT,
+        help="weight of each award training pair (winners vs other retrieved suppliers, before the award "
+        "evaluation's cut-off); 0 = judged pairs only",
+    )
+    ap.add_argument("--C", type=float, default=None, help="a fixed regularisation instead of choosing it by CV")
     args = ap.parse_args(argv)
 
     table = judged_table(args.data)
@@ -94,9 +118,15 @@ def main(argv: list[str] | None = None) -> None:
         "embedder": table.embedder,
         "label": "grade >= 1 (a coordinator would call the pair plausible or a strong fit)",
     }
-    model, training = train_fit_model(x[~test], g[~test], tr_groups, version=args.version, card=card)
+    extra = award_extra(args.award_weight)
+    card["award_pairs"] = 0 if extra is None else len(extra.y)
+    card["award_weight"] = args.award_weight
+    model, training = train_fit_model(
+        x[~test], g[~test], tr_groups, version=args.version, card=card, extra=extra, grid=[args.C] if args.C else C_GRID
+    )
     y_tr = (g[~test] >= 1).astype(int)
-    oof_fit = np.interp(out_of_fold(x[~test], y_tr, tr_groups, training["C"]), model.calibration_x, model.calibration_y)
+    oof = out_of_fold(x[~test], y_tr, tr_groups, training["C"], extra=extra)
+    oof_fit = np.interp(oof, model.calibration_x, model.calibration_y)
     floor = choose_floor(oof_fit, g[~test], tr_groups)
 
     fit_test = model.predict(x[test])
@@ -118,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
         "coefficients": {f: round(float(c), 4) for f, c in zip(FEATURES, model.coef, strict=True)},
     }
     y_all = (g >= 1).astype(int)
-    oof_all = out_of_fold(x, y_all, list(groups), training["C"])
+    oof_all = out_of_fold(x, y_all, list(groups), training["C"], extra=extra)
     result["cv_all_notices"] = {
         "note": "5-fold cross-validation grouped by notice over all judged notices (steadier than one split)",
         "ranking": {

@@ -159,8 +159,9 @@ class ScanSettings:
     ranker: str = "learned"
     # The learned fit model file; "" = the one shipped in models/ (FIT_MODEL_FILE).
     fit_model: str = ""
-    # Chosen on the judged development set by bench/train_ranker.py (models/fit-v1.md): the highest floor that keeps
-    # a grade-2 pair for 90% of the notices that have one. A candidate whose learned fit is below it is "below floor": kept in matches.json, never briefed or
+    # Chosen on the judged development set by bench/train_ranker.py (models/fit-v1.md): the highest floor
+    # that keeps a grade-2 pair for 90% of the notices that have one. A candidate whose learned fit is below
+    # it is "below floor": kept in matches.json, never briefed or
     # alerted; a notice whose best candidate is below it is listed once under "nothing in your network fits".
     min_fit: float = 0.06
     # Notices shown per digest section (the rest are counted and listed in matches.csv).

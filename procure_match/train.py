@@ -39,14 +39,28 @@ class Logistic:
         return 1.0 / (1.0 + np.exp(-z))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, c: float) -> Logistic:
+@dataclass(frozen=True)
+class Extra:
+    """Additional labelled pairs (e.g. award winners vs the other retrieved suppliers) used in every training
+    fold with ``weight`` each, never in evaluation or calibration."""
+
+    x: np.ndarray
+    y: np.ndarray
+    weight: float
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, c: float, extra: Extra | None = None) -> Logistic:
     from sklearn.linear_model import LogisticRegression
 
+    weights = np.ones(len(y))
+    if extra is not None and len(extra.y):
+        x, y = np.vstack([x, extra.x]), np.concatenate([y, extra.y])
+        weights = np.concatenate([weights, np.full(len(extra.y), extra.weight)])
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     lr = LogisticRegression(C=c, max_iter=2000)
-    lr.fit((x - mean) / scale, y)
+    lr.fit((x - mean) / scale, y, sample_weight=weights)
     return Logistic(mean, scale, lr.coef_[0].astype(np.float64), float(lr.intercept_[0]))
 
 
@@ -59,7 +73,9 @@ def group_folds(groups: Sequence[str], folds: int, seed: int = 0) -> np.ndarray:
     return np.array([fold_of[g] for g in groups])
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, groups: Sequence[str], c: float, folds: int = 5) -> np.ndarray:
+def out_of_fold(
+    x: np.ndarray, y: np.ndarray, groups: Sequence[str], c: float, folds: int = 5, extra: Extra | None = None
+) -> np.ndarray:
     """Each row's probability from a model that never saw its notice."""
     fold = group_folds(groups, folds)
     out = np.zeros(len(y))
@@ -68,15 +84,17 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, groups: Sequence[str], c: float, f
         if not test.any() or len(set(y[~test])) < 2:
             out[test] = y[~test].mean() if (~test).any() else 0.5
             continue
-        out[test] = fit_logistic(x[~test], y[~test], c).raw(x[test])
+        out[test] = fit_logistic(x[~test], y[~test], c, extra).raw(x[test])
     return out
 
 
-def choose_c(x: np.ndarray, grades: np.ndarray, groups: Sequence[str]) -> tuple[float, dict[float, float]]:
+def choose_c(
+    x: np.ndarray, grades: np.ndarray, groups: Sequence[str], extra: Extra | None = None, grid: Sequence[float] = C_GRID
+) -> tuple[float, dict[float, float]]:
     """The regularisation with the best out-of-fold nDCG@5 (ties: the stronger regularisation)."""
     y = (grades >= 1).astype(int)
-    scores = {c: mean_metric(out_of_fold(x, y, groups, c), grades, groups, "ndcg@5") for c in C_GRID}
-    best = max(C_GRID, key=lambda c: (round(scores[c], 4), -c))
+    scores = {c: mean_metric(out_of_fold(x, y, groups, c, extra=extra), grades, groups, "ndcg@5") for c in grid}
+    best = max(grid, key=lambda c: (round(scores[c], 4), -c))
     return best, scores
 
 
@@ -94,14 +112,23 @@ def isotonic_table(raw: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def train_fit_model(
-    x: np.ndarray, grades: np.ndarray, groups: Sequence[str], *, version: str, card: dict
+    x: np.ndarray,
+    grades: np.ndarray,
+    groups: Sequence[str],
+    *,
+    version: str,
+    card: dict,
+    extra: Extra | None = None,
+    grid: Sequence[float] = C_GRID,
 ) -> tuple[FitModel, dict]:
-    """The calibrated model and what training measured (chosen C, out-of-fold nDCG per C)."""
+    """The calibrated model and what training measured (chosen C, out-of-fold nDCG per C).
+
+    Calibration uses the graded pairs only, so ``fit`` stays "P(a coordinator grades the pair 1 or 2)"."""
     y = (grades >= 1).astype(int)
-    c, by_c = choose_c(x, grades, groups)
-    raw_oof = out_of_fold(x, y, groups, c)
+    c, by_c = choose_c(x, grades, groups, extra, grid)
+    raw_oof = out_of_fold(x, y, groups, c, extra=extra)
     cx, cy = isotonic_table(raw_oof, y)
-    lr = fit_logistic(x, y, c)
+    lr = fit_logistic(x, y, c, extra)
     model = FitModel(version, FEATURES, lr.mean, lr.scale, lr.coef, lr.intercept, cx, cy, card)
     return model, {"C": c, "oof_ndcg@5_by_C": {str(k): round(v, 4) for k, v in by_c.items()}}
 

@@ -54,12 +54,13 @@ FEATURES: tuple[str, ...] = (
     "value_missing",
     "notice_words_log",  # log(1 + words in the notice text)
     "semantic_x_lexical",  # the two text signals agreeing
+    "lexical_x_long_text",  # lexical x log(1 + enterprise words) / log(1001): shared words count less in long texts
 )
 
 # Parts shown to coordinators for each feature group (explanations name groups, not raw features).
 GROUPS: dict[str, tuple[str, ...]] = {
     "text similarity": ("semantic", "semantic_gap", "semantic_z", "title_semantic", "semantic_x_lexical"),
-    "shared specific words": ("lexical", "lexical_gap"),
+    "shared specific words": ("lexical", "lexical_gap", "lexical_x_long_text"),
     "CPV codes": ("cpv", "cpv_missing"),
     "distance": ("distance", "distance_missing"),
     "kind of notice": ("notice_goods", "notice_works", "notice_kind_missing"),
@@ -118,6 +119,7 @@ def feature_vector(s: PairSignals) -> np.ndarray:
         "enterprise_words_log": math.log1p(s.enterprise_words),
         "enterprise_description_missing": float(not s.has_description),
         "semantic_x_lexical": s.semantic * s.lexical,
+        "lexical_x_long_text": s.lexical * math.log1p(s.enterprise_words) / math.log(1001.0),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 

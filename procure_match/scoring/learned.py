@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from procure_match.domain import Candidate, Enterprise
-from procure_match.scoring.fit import DirectorySpread, FitModel, signals_from, signals_matrix
+from procure_match.scoring.fit import DirectorySpread, FitModel, PairSignals, signals_from, signals_matrix
 from procure_match.scoring.lexical import BM25Index, shared_terms
 from procure_match.scoring.rank import STATUS_BELOW_FLOOR, STATUS_INELIGIBLE
 from procure_match.scoring.rules import MatchTarget, RuleOutcome
@@ -25,7 +25,7 @@ FIT_PART_PREFIX = "fit: "
 
 @dataclass
 class LearnedFit:
-    model: FitModel
+    model: FitModel | None  # None: compute signals only (training)
     lexical: BM25Index  # fitted on ``enterprise_texts``
     target_texts: Sequence[str]  # one per target, in match order
     enterprise_texts: Sequence[str]  # one per enterprise, in directory order
@@ -40,7 +40,7 @@ class LearnedFit:
         scale = self.lexical.max_score(query) or 1.0
         return self.lexical.pair_scores(query, idx) / scale
 
-    def apply(
+    def signals(
         self,
         target: MatchTarget,
         t_i: int,
@@ -48,16 +48,14 @@ class LearnedFit:
         cosines: np.ndarray,
         scored: list[tuple[Candidate, list[RuleOutcome]]],
         enterprises: Sequence[Enterprise],
-    ) -> None:
-        """Set fit, score, status, parts and the first reason of each of one target's candidates."""
-        if not scored:
-            return
+    ) -> list[PairSignals]:
+        """What the fit reads for each of one target's retrieved pairs (rule outcomes plus text scores)."""
         lex = self.lexical_scores(t_i, idx)
         cos = np.asarray(cosines[: len(scored)], dtype=np.float64)
         best_cos, best_lex = float(cos.max()), float(lex.max())
         z = self.spread.z(self.target_vectors[t_i], cos)
         title_cos = self.enterprise_vectors[np.asarray(idx[: len(scored)])] @ self.title_vectors[t_i]
-        signals = [
+        return [
             signals_from(
                 outcomes,
                 cosine=float(cos[j]),
@@ -75,7 +73,20 @@ class LearnedFit:
             )
             for j, ((_, outcomes), e) in enumerate(zip(scored, enterprises, strict=True))
         ]
-        x = signals_matrix(signals)
+
+    def apply(
+        self,
+        target: MatchTarget,
+        t_i: int,
+        idx: np.ndarray,
+        cosines: np.ndarray,
+        scored: list[tuple[Candidate, list[RuleOutcome]]],
+        enterprises: Sequence[Enterprise],
+    ) -> None:
+        """Set fit, score, status, parts and the first reason of each of one target's candidates."""
+        if not scored or self.model is None:
+            return
+        x = signals_matrix(self.signals(target, t_i, idx, cosines, scored, enterprises))
         fits = self.model.predict(x)
         for j, (cand, _) in enumerate(scored):
             words = shared_terms(self.lexical, self.target_texts[t_i], self.enterprise_texts[int(idx[j])])
