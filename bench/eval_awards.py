@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -45,17 +44,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import figure, machine_info, update_results_md, write_result
 
 from procure_match.ledger.names import normalise_name
+from procure_match.scoring.lexical import STOPWORDS, bm25_scores, tokenize  # noqa: F401 (re-exported for tests)
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "uk_notices_csv" / "ted_uk_award_suppliers_2020.csv"
 )
 DEFAULT_CUTOFF = date(2020, 7, 1)
 KS = (1, 5, 10)
-BM25_K1, BM25_B = 1.2, 0.75
+
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 CLEARLY = 1.10  # "beat clearly": at least 10% above the best lexical ranker on the same split
 DEFAULT = "embeddings: mean of won notices (procure-match default)"
 BM25_NAME = "BM25 on award texts (k1=1.2, b=0.75)"
+LEARNED_NAME = "procure-match learned fit (models/fit-v1.json, top-100 re-ranked)"
 TFIDF_NAME = "TF-IDF on award texts (procure-match tfidf backend)"
 SPANISH_TOP5 = 0.2312  # Complexity 2020, doi 10.1155/2020/8858258 (102,087 Spanish tenders, time split)
 
@@ -254,99 +255,7 @@ def reciprocal_rank_fusion(*score_matrices: np.ndarray, k: int = RRF_K) -> np.nd
 
 # ----------------------------------------------------------------------------- BM25
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-        "which",
-        "we",
-        "our",
-        "you",
-        "your",
-        "not",
-        "all",
-        "any",
-        "can",
-        "may",
-        "shall",
-        "must",
-        "been",
-        "being",
-        "also",
-        "such",
-    ]
-)
-
-
-def tokenize(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-
-
-def bm25_scores(queries: Sequence[str], documents: Sequence[str], k1: float = BM25_K1, b: float = BM25_B) -> np.ndarray:
-    """Okapi BM25 score of every (query, document) pair, shape (n_queries, n_documents).
-
-    idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) (the non-negative Lucene form);
-    score(q, d) = sum over query terms t of idf(t) * tf(t,d) * (k1 + 1) / (tf(t,d) + k1 * (1 - b + b * |d| / avgdl)).
-    A query term repeated in the query counts once per occurrence.
-    """
-    from scipy import sparse
-
-    vocab: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
-    for doc in documents:
-        counts = Counter(tokenize(doc))
-        for term, c in counts.items():
-            indices.append(vocab.setdefault(term, len(vocab)))
-            data.append(c)
-        indptr.append(len(indices))
-    n_docs = len(documents)
-    tf = sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr), shape=(n_docs, max(1, len(vocab))))
-    doc_len = np.asarray(tf.sum(axis=1)).ravel()
-    avgdl = doc_len.mean() if n_docs else 0.0
-    df = np.bincount(tf.indices, minlength=tf.shape[1])
-    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-    tf = tf.tocoo()
-    norm = k1 * (1.0 - b + b * doc_len[tf.row] / (avgdl or 1.0))
-    weights = sparse.csr_matrix(
-        (idf[tf.col] * tf.data * (k1 + 1.0) / (tf.data + norm), (tf.row, tf.col)), shape=tf.shape
-    )
-    q_rows, q_cols, q_data = [], [], []
-    for qi, query in enumerate(queries):
-        for term, c in Counter(tokenize(query)).items():
-            j = vocab.get(term)
-            if j is not None:
-                q_rows.append(qi)
-                q_cols.append(j)
-                q_data.append(float(c))
-    q = sparse.csr_matrix((q_data, (q_rows, q_cols)), shape=(len(queries), tf.shape[1]))
-    return np.asarray((q @ weights.T).todense(), dtype=np.float64)
+# One BM25 for the package and the bench: procure_match.scoring.lexical.
 
 
 # ----------------------------------------------------------------------------- procure-match pieces
@@ -407,24 +316,13 @@ def name_text_builder() -> tuple[Callable[[str], str], str]:
 COMBINED_TOP_K = 100
 
 
-def combined_scores(
-    split: Split, data: AwardData, test_vectors: np.ndarray, profile_vectors: np.ndarray, top_k: int = COMBINED_TOP_K
-) -> tuple[np.ndarray, dict]:
-    """procure-match's own scan scoring (``scoring.match.match_targets``) as a score matrix.
-
-    Each test notice is a MatchTarget located at its buyer's postcode; each profiled supplier is an
-    Enterprise at its most common postcode (unknown for about a third). The scan retrieves the top
-    ``top_k`` suppliers by cosine and re-ranks them by the combined score (semantic + distance;
-    this data has no CPV codes, and combine() renormalises over the parts that are known). Suppliers
-    outside the top K keep their cosine order below them.
-    """
+def award_targets(split: Split, data: AwardData, settings) -> tuple[list, list, np.ndarray, np.ndarray]:
+    """Each test notice as a MatchTarget at its buyer's postcode; each profiled supplier as an Enterprise
+    at its most common postcode (unknown for about a third)."""
     from procure_match.domain import Enterprise
     from procure_match.reference.postcodes import load_postcode_lookup
-    from procure_match.scoring.match import match_targets
     from procure_match.scoring.rules import MatchTarget
-    from procure_match.settings import settings_from_dict
 
-    settings = settings_from_dict({"scan": {"top_k": top_k}})
     lookup = load_postcode_lookup(settings)
     lat = np.full(len(split.suppliers), np.nan)
     lon = np.full(len(split.suppliers), np.nan)
@@ -452,8 +350,60 @@ def combined_scores(
                 where=n.buyer_postcode or "the buyer",
             )
         )
+    return targets, enterprises, lat, lon
+
+
+def combined_scores(
+    split: Split,
+    data: AwardData,
+    test_vectors: np.ndarray,
+    profile_vectors: np.ndarray,
+    top_k: int = COMBINED_TOP_K,
+    learned_inputs: tuple[list[str], list[str], np.ndarray] | None = None,
+) -> tuple[np.ndarray, dict]:
+    """procure-match's own scan scoring (``scoring.match.match_targets``) as a score matrix.
+
+    Each test notice is a MatchTarget located at its buyer's postcode; each profiled supplier is an
+    Enterprise at its most common postcode (unknown for about a third). The scan retrieves the top
+    ``top_k`` suppliers by cosine and re-ranks them by the combined score (semantic + distance;
+    this data has no CPV codes, and combine() renormalises over the parts that are known). Suppliers
+    outside the top K keep their cosine order below them.
+
+    With ``learned_inputs`` (test texts, profile texts, test title vectors) the top K are re-ranked by
+    the learned fit instead (``scoring.learned``, the scan's default), exactly as a scan would.
+    """
+    from procure_match.scoring.match import match_targets
+    from procure_match.settings import settings_from_dict
+
+    settings = settings_from_dict({"scan": {"top_k": top_k}})
+    targets, enterprises, lat, lon = award_targets(split, data, settings)
+    learned = None
+    if learned_inputs is not None:
+        from procure_match.scoring.fit import DirectorySpread, default_fit_model_path, load_fit_model
+        from procure_match.scoring.learned import LearnedFit
+        from procure_match.scoring.lexical import BM25Index
+
+        test_texts, profile_texts, title_vectors = learned_inputs
+        learned = LearnedFit(
+            load_fit_model(default_fit_model_path()),
+            BM25Index(profile_texts),
+            test_texts,
+            profile_texts,
+            settings.scan.min_fit,
+            test_vectors,
+            title_vectors,
+            profile_vectors,
+            DirectorySpread.of(profile_vectors),
+        )
     candidates = match_targets(
-        targets, test_vectors, enterprises, profile_vectors, settings, enterprise_lat=lat, enterprise_lon=lon
+        targets,
+        test_vectors,
+        enterprises,
+        profile_vectors,
+        settings,
+        enterprise_lat=lat,
+        enterprise_lon=lon,
+        learned=learned,
     )
     scores = (test_vectors @ profile_vectors.T).astype(np.float64)  # below every re-ranked candidate
     index = {s: i for i, s in enumerate(split.suppliers)}
@@ -494,6 +444,75 @@ def head_to_head(ranks_a: np.ndarray, ranks_b: np.ndarray) -> dict[str, int]:
 def l2_normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return (m / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- training pairs for the learned fit
+
+TRAIN_PROFILE_CUTOFF = date(2020, 5, 1)  # profiles from before it; queries from it up to DEFAULT_CUTOFF
+TRAIN_TOP_K = 50
+
+
+def award_training_pairs(
+    data: AwardData,
+    *,
+    before: date = DEFAULT_CUTOFF,
+    profile_cutoff: date = TRAIN_PROFILE_CUTOFF,
+    top_k: int = TRAIN_TOP_K,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(features, won 0/1, query id) of the top-K retrieved (notice, supplier) pairs of an earlier time split.
+
+    Only notices dated before ``before`` (the evaluation's cut-off) are read, so training never sees the
+    evaluation's test notices: profiles from notices before ``profile_cutoff``, queries from then until
+    ``before``. Features are computed by the scan's own code (``scoring.learned``), as in a scan.
+    """
+    from dataclasses import replace
+
+    from procure_match.scoring.fit import DirectorySpread, signals_matrix
+    from procure_match.scoring.learned import LearnedFit
+    from procure_match.scoring.lexical import BM25Index
+    from procure_match.scoring.match import match_targets
+    from procure_match.settings import settings_from_dict
+
+    earlier = replace(data, notices={k: n for k, n in data.notices.items() if n.date < before})
+    split = time_split(earlier, profile_cutoff)
+    build_notice, _ = notice_text_builder()
+    train_notices = sorted({n.key: n for prof in split.profiles for n in prof}.values(), key=lambda n: n.key)
+    index = {n.key: i for i, n in enumerate(train_notices)}
+    st = make_pm_embedder("sentence-transformers")
+    vec_train = embed_texts(st, [build_notice(n) for n in train_notices], True)
+    test_texts = [build_notice(n) for n in split.test]
+    vec_test = embed_texts(st, test_texts, True)
+    titles = embed_texts(st, [n.title or n.text[:200] for n in split.test], True)
+    profiles = l2_normalise(np.stack([vec_train[[index[n.key] for n in p]].mean(axis=0) for p in split.profiles]))
+    profile_texts = [" ".join(build_notice(n) for n in prof) for prof in split.profiles]
+    settings = settings_from_dict({"scan": {"top_k": top_k}})
+    targets, enterprises, lat, lon = award_targets(split, earlier, settings)
+    rows: list = []
+
+    class Collector(LearnedFit):
+        def apply(self, target, t_i, idx, cosines, scored, ents) -> None:  # type: ignore[override]
+            for j, sig in enumerate(self.signals(target, t_i, idx, cosines, scored, ents)):
+                rows.append((sig, int(int(idx[j]) in split.relevant[t_i]), str(t_i)))
+
+    collector = Collector(
+        None,
+        BM25Index(profile_texts),
+        test_texts,
+        profile_texts,
+        0.0,
+        vec_test,
+        titles,
+        profiles,
+        DirectorySpread.of(profiles),
+    )
+    match_targets(
+        targets, vec_test, enterprises, profiles, settings, enterprise_lat=lat, enterprise_lon=lon, learned=collector
+    )
+    x = signals_matrix([r[0] for r in rows])
+    groups = np.array([r[2] for r in rows])
+    for q in np.unique(groups):  # within-notice differences only: every award notice has a winner by design
+        x[groups == q] -= x[groups == q].mean(axis=0)
+    return x, np.array([r[1] for r in rows]), [f"award-{q}" for q in groups]
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -555,6 +574,16 @@ def evaluate(split: Split, data: AwardData, *, use_cache: bool = True) -> tuple[
         record("procure-match combined score (semantic + distance, top-100 re-ranked)", combined, t)
     except Exception as exc:  # scoring is another helper's module: report, do not sink the evaluation
         details["combined_score"] = f"not available: {type(exc).__name__}: {exc}"
+
+    t = time.perf_counter()
+    try:
+        titles = embed_texts(st, [n.title or n.text[:200] for n in split.test], use_cache)
+        learned, _ = combined_scores(
+            split, data, vec_test, mean_profiles, learned_inputs=(test_texts, profile_texts, titles)
+        )
+        record(LEARNED_NAME, learned, t)
+    except Exception as exc:  # report, do not sink the evaluation
+        details["learned_fit"] = f"not available: {type(exc).__name__}: {exc}"
 
     # procure-match's TF-IDF backend on the profile texts (fitted on the whole corpus, as a scan does).
     t = time.perf_counter()
@@ -656,6 +685,12 @@ def commentary(results: dict[str, dict], details: dict, counts: dict) -> str:
             f"- Award history as evidence: award-text profile vs name-only profile, hit@5 "
             f"{_cmp(d['hit@5'], name_only['hit@5'])}; adding the name to the award profile: hit@5 "
             f"{with_name['hit@5']:.3f}, MRR {with_name['MRR']:.3f} (vs {d['MRR']:.3f} without)."
+        )
+    if LEARNED_NAME in results:
+        lf = results[LEARNED_NAME]
+        lines.append(
+            f"- The learned fit (the scan's default ranker) vs its semantic part alone: hit@5 "
+            f"{_cmp(lf['hit@5'], d['hit@5'])}, MRR {_cmp(lf['MRR'], d['MRR'])} (target: never worse)."
         )
     combined = next((k for k in results if k.startswith("procure-match combined")), None)
     if combined:

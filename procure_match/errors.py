@@ -48,6 +48,10 @@ class SettingsError(ProcureMatchError, ValueError):
         )
 
 
+class ModelFileError(ProcureMatchError, ValueError):
+    """A trained model file (the learned fit) is missing, malformed, or was trained on other features."""
+
+
 class StoreError(ProcureMatchError, RuntimeError):
     """A SQLite store (scan history, ledger) is locked, corrupt or from a newer version."""
 

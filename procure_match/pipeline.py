@@ -370,8 +370,25 @@ def _run_stages(
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
     lat, lon = enterprise_coordinates(inputs.enterprises, inputs.lookup)
+    learned, ranker_note = learned_fit_for(
+        settings,
+        embedder.model_id,
+        texts,
+        ent_texts,
+        target_vecs,
+        ent_vecs,
+        lambda titles: embed_texts(embedder, settings, titles, cache=cache),
+    )
+    say(ranker_note)
     candidates = match_targets(
-        targets, target_vecs, inputs.enterprises, ent_vecs, settings, enterprise_lat=lat, enterprise_lon=lon
+        targets,
+        target_vecs,
+        inputs.enterprises,
+        ent_vecs,
+        settings,
+        enterprise_lat=lat,
+        enterprise_lon=lon,
+        learned=learned,
     )
     lap("match")
 
@@ -413,6 +430,48 @@ def _run_stages(
         **delivery_counts(targets),
     }
     return ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
+
+
+def learned_fit_for(
+    settings: Settings,
+    embedder_id: str,
+    target_texts: list[str],
+    enterprise_texts: list[str],
+    target_vectors: np.ndarray,
+    enterprise_vectors: np.ndarray,
+    embed: Callable[[list[str]], np.ndarray],
+):
+    """(the learned fit for this scan or None, a sentence saying which ranker the scan uses and why).
+
+    The fit model was trained on one embedder's cosines; a scan that embeds with another (TF-IDF, or
+    another model) ranks by the hand-weighted score instead, and says so."""
+    if settings.scan.ranker != "learned":
+        return None, 'ranked by the hand-weighted score (scan.ranker = "weighted")'
+    from procure_match.scoring.fit import DirectorySpread, embedder_family, fit_model_path, load_fit_model
+    from procure_match.scoring.learned import LearnedFit
+    from procure_match.scoring.lexical import BM25Index
+    from procure_match.texts import title_of
+
+    path = fit_model_path(settings.scan.fit_model)
+    model = load_fit_model(path)
+    trained_on, used = model.card.get("embedder", ""), embedder_family(embedder_id)
+    if trained_on != used:
+        return None, (
+            f"ranked by the hand-weighted score: the learned fit ({path.name}) was trained on {trained_on or '?'} "
+            f"similarities and this scan embeds with {used}"
+        )
+    learned = LearnedFit(
+        model,
+        BM25Index(enterprise_texts),
+        target_texts,
+        enterprise_texts,
+        settings.scan.min_fit,
+        target_vectors,
+        embed([title_of(text) for text in target_texts]),
+        enterprise_vectors,
+        DirectorySpread.of(enterprise_vectors),
+    )
+    return learned, f"ranked by the learned fit ({path.name}); floor scan.min_fit = {settings.scan.min_fit:.2f}"
 
 
 @dataclass

@@ -164,6 +164,18 @@ class ScanSettings:
     parallel_writes: bool = True
     # Memory budget (MB) of one block of the chunked similarity matrix in retrieval.
     retrieval_budget_mb: int = 64
+    # "learned": rank by the learned, calibrated fit (models/fit-v1.json, see README "How the fit is
+    # computed"); "weighted": the hand-weighted score below (kept for comparison).
+    ranker: str = "learned"
+    # The learned fit model file; "" = the one shipped in models/ (FIT_MODEL_FILE).
+    fit_model: str = ""
+    # Chosen on the judged development set by bench/train_ranker.py (models/fit-v1.md): the highest floor
+    # that keeps a grade-2 pair for 90% of the notices that have one. A candidate whose learned fit is below
+    # it is "below floor": kept in matches.json, never briefed or
+    # alerted; a notice whose best candidate is below it is listed once under "nothing in your network fits".
+    min_fit: float = 0.05
+    # Notices shown per digest section (the rest are counted and listed in matches.csv).
+    digest_max_per_section: int = 25
     # Score = weighted mean of the parts below (weights are normalised), plus bonuses, clipped to [0, 1].
     weight_semantic: float = 0.6
     weight_cpv: float = 0.25
@@ -181,6 +193,12 @@ class ScanSettings:
             out.append("scan.store_timeout_s must not be negative")
         if self.keep_candidates_of < 0:
             out.append("scan.keep_candidates_of must be 0 (keep all) or a number of scans")
+        if self.ranker not in ("learned", "weighted"):
+            out.append(f'scan.ranker must be "learned" or "weighted", not {self.ranker!r}')
+        if not 0 <= self.min_fit <= 1:
+            out.append("scan.min_fit must be 0-1")
+        if self.digest_max_per_section < 1:
+            out.append("scan.digest_max_per_section must be at least 1")
         if self.retrieval_budget_mb < 1:
             out.append("scan.retrieval_budget_mb must be at least 1")
         factors = (self.distance_weight_on_site, self.distance_weight_mixed, self.distance_weight_remote)

@@ -202,3 +202,8 @@ def enterprise_text(e: Enterprise, cpv: CpvVocabulary, sic: CodeDescriber | None
             clean(evidence),
         ]
     )
+
+
+def title_of(text: str) -> str:
+    """The first line of a notice or lot text built here: its title."""
+    return text.split("\n", 1)[0]

@@ -17,6 +17,7 @@ import numpy as np
 from procure_match.domain import Candidate, Enterprise, Lot, Tender
 from procure_match.reference.geo import haversine_km_array
 from procure_match.scoring.delivery import Locate, delivery_mode, delivery_place, mode_weight
+from procure_match.scoring.learned import LearnedFit
 from procure_match.scoring.rank import build_candidate, rank_candidates, weights_from
 from procure_match.scoring.retrieval import top_k_cosine
 from procure_match.scoring.rules import DISTANCE, MatchTarget, RuleOutcome, contract_value_gbp, evaluate_pair
@@ -165,8 +166,9 @@ def match_targets(
     *,
     enterprise_lat: np.ndarray | None = None,
     enterprise_lon: np.ndarray | None = None,
+    learned: LearnedFit | None = None,
 ) -> list[Candidate]:
-    """Top-K retrieval for every target, rules on those K only, ranked within each target."""
+    """Top-K retrieval for every target, rules on those K only, the learned fit when given, ranked per target."""
     if not targets or not enterprises:
         return []
     n = len(enterprises)
@@ -181,8 +183,11 @@ def match_targets(
             km = haversine_km_array(target.location[0], target.location[1], lat[idx], lon[idx])
         else:
             km = np.full(len(idx), np.nan)
+        scored = []
         for j, e_i in enumerate(idx):
             d = None if np.isnan(km[j]) else float(km[j])
-            cand, _ = score_pair(target, enterprises[e_i], float(cosines[t_i, j]), d, settings)
-            candidates.append(cand)
+            scored.append(score_pair(target, enterprises[e_i], float(cosines[t_i, j]), d, settings))
+        if learned is not None:
+            learned.apply(target, t_i, idx, cosines[t_i], scored, [enterprises[e_i] for e_i in idx])
+        candidates.extend(cand for cand, _ in scored)
     return rank_candidates(candidates)

@@ -32,7 +32,8 @@ from procure_match.scoring.rules import CAPACITY, CPV, DISTANCE, FEATURE, HARD, 
 STATUS_ELIGIBLE = "eligible"
 STATUS_NEEDS_PARTNERS = "fits, needs partners"
 STATUS_INELIGIBLE = "ineligible"
-STATUS_ORDER = {STATUS_ELIGIBLE: 0, STATUS_NEEDS_PARTNERS: 1, STATUS_INELIGIBLE: 2}
+STATUS_BELOW_FLOOR = "below floor"  # the learned fit is under scan.min_fit: kept in matches.json, never briefed
+STATUS_ORDER = {STATUS_ELIGIBLE: 0, STATUS_NEEDS_PARTNERS: 1, STATUS_BELOW_FLOOR: 2, STATUS_INELIGIBLE: 3}
 
 
 def weights_from(scan_settings) -> dict[str, float]:

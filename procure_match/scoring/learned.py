@@ -1,0 +1,121 @@
+"""The learned fit applied in a scan: features of each retrieved pair, the model's calibrated fit, the floor.
+
+``LearnedFit`` holds what the fit needs beyond the rule outcomes: the model, a BM25 index of the
+enterprise texts, and the notice and enterprise texts. ``match_targets`` calls ``apply`` once per
+notice or lot with its K retrieved pairs; ``apply`` sets each candidate's ``fit`` and ``score`` to the
+calibrated probability that a coordinator would call the pair a fit, names the parts behind it, and
+marks the pairs below ``scan.min_fit`` as ``below floor`` (kept in matches.json, never briefed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from procure_match.domain import Candidate, Enterprise
+from procure_match.scoring.fit import DirectorySpread, FitModel, PairSignals, signals_from, signals_matrix
+from procure_match.scoring.lexical import BM25Index, shared_terms
+from procure_match.scoring.rank import STATUS_BELOW_FLOOR, STATUS_INELIGIBLE
+from procure_match.scoring.rules import MatchTarget, RuleOutcome
+
+FIT_PART_PREFIX = "fit: "
+
+
+@dataclass
+class LearnedFit:
+    model: FitModel | None  # None: compute signals only (training)
+    lexical: BM25Index  # fitted on ``enterprise_texts``
+    target_texts: Sequence[str]  # one per target, in match order
+    enterprise_texts: Sequence[str]  # one per enterprise, in directory order
+    min_fit: float
+    target_vectors: np.ndarray  # one per target (unit vectors)
+    title_vectors: np.ndarray  # the target's title alone, one per target
+    enterprise_vectors: np.ndarray
+    spread: DirectorySpread
+
+    def lexical_scores(self, t_i: int, idx: np.ndarray) -> np.ndarray:
+        query = self.target_texts[t_i]
+        scale = self.lexical.max_score(query) or 1.0
+        return self.lexical.pair_scores(query, idx) / scale
+
+    def signals(
+        self,
+        target: MatchTarget,
+        t_i: int,
+        idx: np.ndarray,
+        cosines: np.ndarray,
+        scored: list[tuple[Candidate, list[RuleOutcome]]],
+        enterprises: Sequence[Enterprise],
+    ) -> list[PairSignals]:
+        """What the fit reads for each of one target's retrieved pairs (rule outcomes plus text scores)."""
+        lex = self.lexical_scores(t_i, idx)
+        cos = np.asarray(cosines[: len(scored)], dtype=np.float64)
+        best_cos, best_lex = float(cos.max()), float(lex.max())
+        z = self.spread.z(self.target_vectors[t_i], cos)
+        title_cos = self.enterprise_vectors[np.asarray(idx[: len(scored)])] @ self.title_vectors[t_i]
+        return [
+            signals_from(
+                outcomes,
+                cosine=float(cos[j]),
+                best_cosine=best_cos,
+                semantic_z=float(z[j]),
+                title_cosine=float(title_cos[j]),
+                lexical=float(lex[j]),
+                best_lexical=best_lex,
+                social_form=None if e.legal_form is None else e.is_social_legal_form,
+                cpv_codes=target.cpv_codes,
+                value_gbp=target.value_gbp,
+                notice_text=self.target_texts[t_i],
+                enterprise_text=self.enterprise_texts[int(idx[j])],
+                has_description=bool(e.description.strip()),
+            )
+            for j, ((_, outcomes), e) in enumerate(zip(scored, enterprises, strict=True))
+        ]
+
+    def apply(
+        self,
+        target: MatchTarget,
+        t_i: int,
+        idx: np.ndarray,
+        cosines: np.ndarray,
+        scored: list[tuple[Candidate, list[RuleOutcome]]],
+        enterprises: Sequence[Enterprise],
+    ) -> None:
+        """Set fit, score, status, parts and the first reason of each of one target's candidates."""
+        if not scored or self.model is None:
+            return
+        x = signals_matrix(self.signals(target, t_i, idx, cosines, scored, enterprises))
+        fits = self.model.predict(x)
+        for j, (cand, _) in enumerate(scored):
+            words = shared_terms(self.lexical, self.target_texts[t_i], self.enterprise_texts[int(idx[j])])
+            set_fit(cand, float(fits[j]), self.model.explain(x[j : j + 1]), words, self.min_fit)
+
+
+def fit_sentence(fit: float, parts: dict[str, float], words: Sequence[str]) -> str:
+    """'Fit 0.74: for it text similarity (+1.10), shared specific words: grounds, mowing (+0.52); against ...'."""
+
+    def name(group: str) -> str:
+        return f"{group}: {', '.join(words)}" if group == "shared specific words" and words else group
+
+    pro = [f"{name(g)} ({v:+.2f})" for g, v in parts.items() if v >= 0.05][:3]
+    con = [f"{name(g)} ({v:+.2f})" for g, v in parts.items() if v <= -0.05][:2]
+    out = f"Fit {fit:.2f} (estimated chance a coordinator would call this pair a fit)"
+    if pro:
+        out += "; for it: " + ", ".join(pro)
+    if con:
+        out += "; against it: " + ", ".join(con)
+    return out + "."
+
+
+def set_fit(cand: Candidate, fit: float, parts: dict[str, float], words: Sequence[str], min_fit: float) -> None:
+    cand.fit = round(fit, 6)
+    cand.score = cand.fit
+    for group, value in parts.items():
+        cand.parts[FIT_PART_PREFIX + group] = round(value, 4)
+    cand.reasons.insert(0, fit_sentence(fit, parts, words))
+    if fit < min_fit and cand.status != STATUS_INELIGIBLE:
+        cand.status = STATUS_BELOW_FLOOR
+        cand.eligible = False
+        cand.reasons.insert(1, f"Below the fit floor of {min_fit:.2f} (scan.min_fit): listed, not proposed.")

@@ -1,0 +1,35 @@
+"""BM25 (procure_match.scoring.lexical): pair scores, scale and shared words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from procure_match.scoring.lexical import BM25Index, shared_terms, tokenize
+
+DOCS = ["grounds maintenance and grass cutting", "office cleaning services", "grass grass verges", "taxi"]
+
+
+def test_pair_scores_equal_the_full_matrix() -> None:
+    index = BM25Index(DOCS)
+    full = index.scores(["grass cutting for verges"])[0]
+    assert np.allclose(index.pair_scores("grass cutting for verges", [2, 0]), full[[2, 0]])
+
+
+def test_stop_words_and_one_letters_are_dropped() -> None:
+    assert tokenize("The supply of a X-ray and grass") == ["supply", "ray", "grass"]
+
+
+def test_scale_is_the_score_of_an_average_document_with_every_word_once() -> None:
+    index = BM25Index(DOCS)
+    # "cleaning" occurs once in a document of average length 3.5 words? Check against the definition.
+    expected = float(index.idf[index.vocab["cleaning"]] + index.idf[index.vocab["taxi"]])
+    assert index.max_score("cleaning taxi") == pytest.approx(expected)
+    assert index.max_score("nothing known") == 0.0
+
+
+def test_shared_terms_rarest_first() -> None:
+    index = BM25Index(DOCS)
+    words = shared_terms(index, "grass verges and cleaning", DOCS[2] + " cleaning")
+    assert words[0] in ("verges", "cleaning") and set(words) == {"grass", "verges", "cleaning"}
+    assert shared_terms(index, "grass", "grass", exclude=frozenset({"grass"})) == []
