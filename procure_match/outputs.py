@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
+from procure_match.csvsafe import SafeWriter
 from procure_match.domain import ScanResult
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.settings import Settings, dump_settings
@@ -92,7 +92,7 @@ def write_matches_csv(rows: list[dict], path: Path) -> None:
     header = [f for f in ROW_FIELDS if f not in ("parts", "reasons", "failed_rules")]
     header += [f"part_{n}" for n in part_names] + ["failed_rules", "reasons"]
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = SafeWriter(fh)
         writer.writerow(header)
         writer.writerows([flat[name] for name in header] for flat in (flatten_row(row, part_names) for row in rows))
 

@@ -20,6 +20,7 @@ from procure_match.cli.common import (
     out,
     print_problems,
 )
+from procure_match.csvsafe import SafeDictWriter, allow_large_fields, restore_row
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import KINDS
 from procure_match.settings import Settings
@@ -236,7 +237,7 @@ def review_cmd(
         rows = led.review_queue()
     try:
         with out_file.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS)
+            w = SafeDictWriter(fh, fieldnames=REVIEW_COLUMNS)
             w.writeheader()
             w.writerows(rows)
     except OSError as exc:
@@ -259,7 +260,8 @@ def confirm_cmd(
 
     s = get_settings(settings)
     text, _, _ = read_text(file)
-    rows = list(csv.DictReader(text.splitlines()))
+    allow_large_fields()
+    rows = [restore_row(r) for r in csv.DictReader(text.splitlines())]
     if rows and ("supplier_key" not in rows[0] or "decision" not in rows[0]):
         raise InputFileError(
             "not a review file (needs supplier_key and decision columns)",

@@ -27,7 +27,8 @@ class ContractVersion:
 
 @dataclass(slots=True, kw_only=True)
 class Contract:
-    id: str  # the contract reference used by returns
+    id: str  # identity: OCID/award id for awards from notices, the contract reference for CSV rows
+    ref: str = ""  # the reference returns may use (award id, CSV contract_ref); "" = the id itself
     title: str = ""
     buyer: str | None = None
     supplier: str | None = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict, fields
 from pathlib import Path
 
+from procure_match.csvsafe import SafeWriter
 from procure_match.errors import InputFileError
 from procure_match.ledger.progress import Beneficiary, ContractProgress, GroupProgress, Progress
 from procure_match.settings import Settings, dump_settings
@@ -20,7 +20,7 @@ def render_html(progress: Progress, *, ledger_path: str, n_imports: int) -> str:
 
 def _write_csv(path: Path, cls: type, rows: list) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = SafeWriter(fh)
         names = [f.name for f in fields(cls)]
         w.writerow(names)
         for r in rows:
