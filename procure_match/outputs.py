@@ -145,10 +145,18 @@ def write_scan_outputs(
     out = prepare_out_dir(out_dir)
     rows = match_rows(result)
     paths = scan_output_paths(out)
-    write_matches_json(rows, paths["matches.json"])
-    write_matches_csv(rows, paths["matches.csv"])
-    dump_settings(settings, paths["settings.toml"])
-    report.write_json(paths["ingest-report.json"])
     summary = scan_summary(result, counts or {}, timings or {})
-    paths["scan-summary.json"].write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+    try:
+        write_matches_json(rows, paths["matches.json"])
+        write_matches_csv(rows, paths["matches.csv"])
+        dump_settings(settings, paths["settings.toml"])
+        report.write_json(paths["ingest-report.json"])
+        paths["scan-summary.json"].write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        where = exc.filename or out
+        raise InputFileError(
+            f"cannot write the scan output ({exc.strerror})",
+            path=where,
+            fix="remove or rename what is in the way, or choose another --out folder you can write to",
+        ) from None
     return paths

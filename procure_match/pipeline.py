@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +44,7 @@ class ScanRun:
     store_path: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     counts: dict[str, int] = field(default_factory=dict)
+    outputs: Any = None  # what ``write_outputs`` returned (e.g. the scan folder)
 
 
 @dataclass
@@ -301,8 +303,13 @@ def run_scan(
     store_path: str | Path | None = None,
     progress: Progress | None = None,
     show_bars: bool = False,
+    write_outputs: Callable[[ScanRun], Any] | None = None,
 ) -> ScanRun:
-    """Load, select, embed, retrieve, score, rank and record one scan."""
+    """Load, select, embed, retrieve, score, rank and record one scan.
+
+    ``write_outputs(run)`` writes the scan's files; the history is committed only after it returns,
+    so a scan whose outputs fail (or are killed) is not remembered and the rerun reports it again.
+    """
     say = progress or (lambda _msg: None)
     check_paths(notice_paths, directory_path)
     # Absolute paths: the history recognises a notice file whatever folder the scan runs from.
@@ -314,7 +321,7 @@ def run_scan(
     )
     try:
         with long_lived():  # the directory, notices and candidates live until the outputs are written
-            return _run_stages(store, notice_paths, directory_path, settings, now, since, say, show_bars)
+            return _run_stages(store, notice_paths, directory_path, settings, now, since, say, show_bars, write_outputs)
     finally:
         store.close()
 
@@ -328,8 +335,9 @@ def _run_stages(
     since: date | None,
     say: Progress,
     show_bars: bool,
+    write_outputs: Callable[[ScanRun], Any] | None = None,
 ) -> ScanRun:
-    """The stages in order: load, select, texts, embed, match, record."""
+    """The stages in order: load, select, texts, embed, match, then record (pending), write outputs, commit."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -373,7 +381,7 @@ def _run_stages(
     )
     lap("match")
 
-    scan_id, changes = store.record_scan(
+    recorded = store.pending_scan(
         scanned_at=now,
         tenders=in_scope,
         candidates=candidates,
@@ -381,18 +389,36 @@ def _run_stages(
         seen_ids={t.tender_id for t in inputs.tenders},
         keep_candidates_of=settings.scan.keep_candidates_of,
     )
-    lap("store")
+    with recorded as (scan_id, changes):  # committed only once the outputs are written
+        lap("store")
+        result = ScanResult(
+            scanned_at=now,
+            tenders=scanned,
+            enterprises={e.id: e for e in inputs.enterprises},
+            candidates=candidates,
+            changes=changes,
+            excluded=excluded,
+            scan_id=scan_id,
+        )
+        counts = _scan_counts(inputs, scanned, targets, excluded, candidates, changes, store, embedding)
+        run = ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
+        if write_outputs is not None:
+            run.outputs = write_outputs(run)
+    return run
 
-    result = ScanResult(
-        scanned_at=now,
-        tenders=scanned,
-        enterprises={e.id: e for e in inputs.enterprises},
-        candidates=candidates,
-        changes=changes,
-        excluded=excluded,
-        scan_id=scan_id,
-    )
-    counts = {
+
+def _scan_counts(
+    inputs: Inputs,
+    scanned: list[Tender],
+    targets: list[MatchTarget],
+    excluded: dict,
+    candidates: list[Candidate],
+    changes: dict,
+    store: ScanStore,
+    embedding: dict[str, int],
+) -> dict[str, int]:
+    """The counts a scan reports (scan-summary.json, the CLI summary)."""
+    return {
         "notices_read": len(inputs.tenders),
         "notices_scanned": len(scanned),
         "targets": len(targets),
@@ -406,7 +432,6 @@ def _run_stages(
         **{kind: sum(1 for c in changes.values() if c.kind == kind) for kind in ("new", "changed", "withdrawn")},
         **embedding,
     }
-    return ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
 
 
 @dataclass

@@ -14,11 +14,13 @@ from procure_match.cli.common import (
     QuietOption,
     ReportOption,
     SettingsOption,
+    check_output_file,
     err,
     friendly_errors,
     get_settings,
     out,
     print_problems,
+    write_problems_json,
 )
 from procure_match.csvsafe import SafeDictWriter, allow_large_fields, restore_row
 from procure_match.errors import IngestReport, InputFileError
@@ -45,7 +47,7 @@ def _open(settings: Settings, ledger: Path | None):
 
 def _problems(report: IngestReport, report_path: Path | None, quiet: bool) -> None:
     if report_path is not None:
-        report.write_json(report_path)
+        write_problems_json(report, report_path)
     if quiet:
         return
     print_problems(report, none_message=None)
@@ -80,6 +82,7 @@ def contracts_cmd(
     """
     from procure_match.ledger.workflow import register_contracts
 
+    check_output_file(report, "--report")  # before anything is committed
     s = get_settings(settings)
     rep = IngestReport()
     with _open(s, ledger) as led:
@@ -141,6 +144,7 @@ def import_cmd(
         )
     if source and len(paths) > 1:
         raise InputFileError("--source names one source, but several files were given", fix="import them one by one")
+    check_output_file(report, "--report")  # before anything is committed
     s = get_settings(settings)
     cols = {**s.ledger.columns, **_parse_map(mapping)}
     rep = IngestReport()
@@ -284,13 +288,18 @@ def confirm_cmd(
 def check_cmd(ledger: LedgerOption = None, settings: SettingsOption = None) -> None:
     """Verify the ledger's invariants; exit 1 and list every breach if any fails.
 
-    Checks: totals reconcile with live entries, no orphan entries, no source row counted twice,
-    every reversal cancels an existing entry exactly once. Example: procure-match ledger check
+    Checks: totals reconcile with live entries, no orphan entries, no source row counted twice, no
+    payment live from two files, every amount finite, every reversal cancels an existing entry exactly
+    once. Also says how many lines imports read but did not count. Example: procure-match ledger check
     """
     s = get_settings(settings)
     with _open(s, ledger) as led:
         breaches = led.check()
         n = led.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        left_out = led.left_out()
+    not_counted = "; ".join(f"{v:,} {k}" for k, v in left_out.items() if v)
+    if not_counted:
+        out.print(f"lines read but not counted: {not_counted} (see each import's --report)", highlight=False)
     if breaches:
         for b in breaches:
             out.print(escape(f"BREACH [{b.invariant}] {b.detail}"), highlight=False, soft_wrap=True)

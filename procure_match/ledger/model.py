@@ -85,6 +85,7 @@ class ParsedSpendFile:
     lines: list[SpendLine] = field(default_factory=list)
     buyer_note: str = ""  # how the buyer was found
     preamble: list[str] = field(default_factory=list)  # lines skipped above the header
+    lines_skipped: int = 0  # records reported as problems and not counted (total lines, stray quotes, ...)
 
 
 @dataclass(slots=True, kw_only=True)

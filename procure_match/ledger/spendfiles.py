@@ -406,10 +406,12 @@ def parse_spend_file(
     file_month = month_from_name(p) if "date" not in columns else None
     buyer, parsed.buyer_note = _buyer_and_note(p, kind, buyer, parsed.columns)
     ctx = _FileContext(p, col, len(header_cells), kind, buyer, file_month, max_amount, text.split("\n"), report)
+    skipped_before = report.skipped
     for record in records[header_index + 1 :]:
         for line in _lines_of(ctx, record):
             parsed.lines.append(line)
             report.records_kept += 1
+    parsed.lines_skipped = report.skipped - skipped_before
     report.files.append(str(p))
     report.counts["lines"] += len(parsed.lines)
     return parsed

@@ -64,7 +64,8 @@ CREATE TABLE IF NOT EXISTS imports (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, source_key TEXT NOT NULL, path TEXT NOT NULL,
     sha256 TEXT NOT NULL, imported_at TEXT NOT NULL, buyer_note TEXT, header_row INTEGER, columns TEXT,
     lines_read INTEGER NOT NULL, lines_added INTEGER NOT NULL, reversals INTEGER NOT NULL,
-    unchanged INTEGER NOT NULL, net_amount REAL NOT NULL, duplicates INTEGER NOT NULL DEFAULT 0);
+    unchanged INTEGER NOT NULL, net_amount REAL NOT NULL, duplicates INTEGER NOT NULL DEFAULT 0,
+    lines_skipped INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS entries (
     id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, kind TEXT NOT NULL, reverses INTEGER,
     source_key TEXT NOT NULL, sha256 TEXT NOT NULL, row TEXT NOT NULL, content_key TEXT NOT NULL,
@@ -100,6 +101,7 @@ _UPGRADE_1_TO_2 = (
     "ALTER TABLE contracts ADD COLUMN legacy_key INTEGER NOT NULL DEFAULT 0",
     "UPDATE contracts SET ref = id, legacy_key = 1",
     "ALTER TABLE imports ADD COLUMN duplicates INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE imports ADD COLUMN lines_skipped INTEGER NOT NULL DEFAULT 0",
     "CREATE INDEX IF NOT EXISTS entries_transaction ON entries (transaction_ref)",
     "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
 )
@@ -117,6 +119,20 @@ def supplier_key(name: str, registration_id: str | None) -> str:
     return f"{canon or ''}|{norm}"
 
 
+def _make_folder(path: Path) -> None:
+    """Create the ledger's folder, or stop with one line naming it (a file in the way, no permission)."""
+    if path.is_dir():
+        raise StoreError("is a folder, not a ledger file", path=path, fix="give --ledger a file name inside it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the ledger's folder {path.parent} ({exc.strerror})",
+            path=path,
+            fix="choose a --ledger path in a folder you can write to (or set PROCURE_MATCH_HOME / ledger.path)",
+        ) from None
+
+
 def ledger_path(settings: Settings, override: str | Path | None = None) -> Path:
     if override:
         return Path(override)
@@ -130,7 +146,7 @@ class Ledger:
 
     def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(self.path)
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
@@ -586,9 +602,13 @@ class Ledger:
         out.extend(_non_finite_amounts(c))
         return out
 
-    def duplicates_kept_out(self) -> int:
-        """Lines that imports left out as payments already in the ledger from another file."""
-        return int(self.conn.execute("SELECT COALESCE(SUM(duplicates), 0) FROM imports").fetchone()[0])
+    def left_out(self) -> dict[str, int]:
+        """Lines imports read but did not count: reported problems (stray quotes, totals, bad amounts...)
+        and payments already in the ledger from another file."""
+        row = self.conn.execute(
+            "SELECT COALESCE(SUM(lines_skipped), 0), COALESCE(SUM(duplicates), 0) FROM imports"
+        ).fetchone()
+        return {"reported as problems": int(row[0]), "duplicates of payments in other files": int(row[1])}
 
 
 def _cross_file_duplicates(c: sqlite3.Connection) -> list[Breach]:
@@ -801,8 +821,8 @@ def _insert_import(
 ) -> int:
     cur = c.execute(
         "INSERT INTO imports (kind, source_key, path, sha256, imported_at, buyer_note, header_row, columns, "
-        "lines_read, lines_added, reversals, unchanged, net_amount, duplicates)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "lines_read, lines_added, reversals, unchanged, net_amount, duplicates, lines_skipped)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             kind,
             source_key,
@@ -818,6 +838,7 @@ def _insert_import(
             outcome.unchanged,
             outcome.net_amount,
             n_duplicates,
+            parsed.lines_skipped,
         ),
     )
     return int(cur.lastrowid)
