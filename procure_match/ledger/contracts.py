@@ -106,13 +106,17 @@ def _award_skip_reason(award: Award, value: float | None, settings: Settings) ->
 def contracts_from_tenders(
     tenders: Sequence[Tender], settings: Settings, report: IngestReport | None = None
 ) -> list[Contract]:
-    """One Contract per award with a usable value, keyed OCID/award id; other awards are reported and skipped."""
+    """One Contract per award with a usable value, keyed OCID/award id; other awards are reported and skipped.
+
+    Awards are counted as records of their own (read = kept as a contract + reported), beside the
+    notice records that ingest counted."""
     report = report if report is not None else IngestReport()
     fx = settings.ingest.fx_to_gbp
     out: list[Contract] = []
     seen: set[str] = set()
     for t in tenders:
         for a in t.awards:
+            report.records_read += 1  # each award is a record: kept as a contract or reported
             value = _award_value(a, fx)
             skip = _award_skip_reason(a, value, settings)
             if skip is not None:
