@@ -77,7 +77,7 @@ def award_contract_id(tender_id: str, award: Award, taken: set[str]) -> str:
     an award id that already starts with the notice id, such as Contracts Finder CSV's
     "cf-<id>-award", is kept as it is), with the award's lots, then a counter, added when one notice
     repeats an award id."""
-    cid = award.id if award.id.startswith(tender_id) else f"{tender_id}/{award.id}"
+    cid = award.id if award.id.startswith(f"{tender_id}-") else f"{tender_id}/{award.id}"
     if cid in taken and award.lot_ids:
         cid = f"{cid}/lot-{'+'.join(award.lot_ids)}"
     base, n = cid, 2
