@@ -354,24 +354,12 @@ def _run_stages(
     in_scope, scanned, excluded = select_tenders(inputs.tenders, now, settings, since)
     say(f"{len(inputs.tenders)} notices read, {len(scanned)} to scan, {len(excluded)} excluded")
 
-    targets: list[MatchTarget] = []
-    texts: list[str] = []
-    for t in scanned:
-        ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots)
-        targets.extend(ts)
-        texts.extend(target_texts(inputs, t, ts))
-    ent_texts = inputs.enterprise_texts()
-    corpus = corpus_texts(inputs, settings, ent_texts)
+    targets, texts, ent_texts, corpus = _scan_texts(inputs, scanned, settings)
     lap("texts")
 
     say(f"embedding {len(texts)} notice/lot texts and {len(ent_texts)} enterprise texts")
-    embedder = make_fitted_embedder(settings, corpus)
-    from procure_match.embed import VectorCache, default_cache_dir
-
     embedding: dict[str, int] = {}
-    cache = VectorCache(default_cache_dir(settings))
-    target_vecs = embed_texts(embedder, settings, texts, show_bars, say, embedding, cache)
-    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say, embedding, cache)
+    target_vecs, ent_vecs = _embed_scan(settings, corpus, texts, ent_texts, show_bars, say, embedding)
     lap("embed")
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
@@ -405,6 +393,39 @@ def _run_stages(
         if write_outputs is not None:
             run.outputs = write_outputs(run)
     return run
+
+
+def _scan_texts(
+    inputs: Inputs, scanned: list[Tender], settings: Settings
+) -> tuple[list[MatchTarget], list[str], list[str], list[str]]:
+    """(match targets, their texts, enterprise texts, the corpus an embedder is fitted on)."""
+    targets: list[MatchTarget] = []
+    texts: list[str] = []
+    for t in scanned:
+        ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots)
+        targets.extend(ts)
+        texts.extend(target_texts(inputs, t, ts))
+    ent_texts = inputs.enterprise_texts()
+    return targets, texts, ent_texts, corpus_texts(inputs, settings, ent_texts)
+
+
+def _embed_scan(
+    settings: Settings,
+    corpus: list[str],
+    texts: list[str],
+    ent_texts: list[str],
+    show_bars: bool,
+    say: Progress,
+    embedding: dict[str, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of the notice/lot texts and of the enterprise texts (through the vector cache)."""
+    from procure_match.embed import VectorCache, default_cache_dir
+
+    embedder = make_fitted_embedder(settings, corpus)
+    cache = VectorCache(default_cache_dir(settings))
+    target_vecs = embed_texts(embedder, settings, texts, show_bars, say, embedding, cache)
+    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say, embedding, cache)
+    return target_vecs, ent_vecs
 
 
 def _scan_counts(

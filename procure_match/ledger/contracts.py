@@ -200,15 +200,17 @@ class _Cells:
         return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
 
 
-def _csv_value(p: Path, where: str, cell: _Cells, settings: Settings, report: IngestReport) -> float | bool | None:
-    """The row's GBP value; None = not stated (0, reported); False = the row cannot be registered (reported)."""
+def _csv_value(
+    p: Path, where: str, cell: _Cells, settings: Settings, report: IngestReport
+) -> tuple[bool, float | None]:
+    """(registrable, GBP value): value None = not stated (0, reported); not registrable = reported, skipped."""
     ref, raw = cell("contract_ref"), cell("value")
     value = parse_amount(raw)
     if not ref or value is None:
         what = "no contract reference" if not ref else f"value {raw[:40]!r} is not a number" if raw else "no value"
         fix = "fill in contract_ref and value"
         report.problem(p, where, "contract_ref" if not ref else "value", what, "skipped row", fix, skipped=True)
-        return False
+        return False, None
     currency = (cell("currency") or "GBP").upper()
     fx = settings.ingest.fx_to_gbp
     if currency not in fx:
@@ -221,12 +223,12 @@ def _csv_value(p: Path, where: str, cell: _Cells, settings: Settings, report: In
             f"add ingest.fx_to_gbp.{currency} to the settings",
             skipped=True,
         )
-        return False
+        return False, None
     gbp = value * fx[currency]
     problem = value_problem(gbp, settings)
     if problem:
         report.problem(p, where, "value", problem, "skipped row", "correct the value", skipped=True)
-        return False
+        return False, None
     if gbp == 0:
         report.problem(
             p,
@@ -236,8 +238,8 @@ def _csv_value(p: Path, where: str, cell: _Cells, settings: Settings, report: In
             "registered without a value (no target amount)",
             "fill in the contract value",
         )
-        return None
-    return round(gbp, 2)
+        return True, None
+    return True, round(gbp, 2)
 
 
 def _csv_target(p: Path, where: str, cell: _Cells, report: IngestReport) -> float | None:
@@ -273,8 +275,8 @@ def _csv_cpv(p: Path, where: str, cell: _Cells, report: IngestReport) -> str | N
 
 
 def _csv_contract(p: Path, where: str, cell: _Cells, settings: Settings, report: IngestReport) -> Contract | None:
-    value = _csv_value(p, where, cell, settings, report)
-    if value is False:
+    registrable, value = _csv_value(p, where, cell, settings, report)
+    if not registrable:
         return None
     start, end = parse_date(cell("start")), parse_date(cell("end"))
     return Contract(

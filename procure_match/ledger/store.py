@@ -527,79 +527,15 @@ class Ledger:
         """Every breach of the ledger's invariants (empty list = healthy)."""
         c = self.conn
         out: list[Breach] = []
-        for r in c.execute(
-            "SELECT i.id, i.path, i.net_amount, i.lines_added + i.reversals AS n,"
-            " COALESCE(SUM(e.amount), 0) AS total, COUNT(e.id) AS m"
-            " FROM imports i LEFT JOIN entries e ON e.import_id = i.id GROUP BY i.id"
+        for invariant in (
+            _totals_reconcile,
+            _no_orphans,
+            _no_double_counting,
+            _reversals_cancel,
+            _cross_file_duplicates,
+            _non_finite_amounts,
         ):
-            if abs(r["net_amount"] - r["total"]) > 0.005 or r["n"] != r["m"]:
-                out.append(
-                    Breach(
-                        invariant="totals reconcile",
-                        detail=f"import {r['id']} ({r['path']}) records {r['n']} entries"
-                        f" netting £{r['net_amount']:,.2f}"
-                        f" but holds {r['m']} netting £{r['total']:,.2f}",
-                    )
-                )
-        all_net = c.execute("SELECT COALESCE(SUM(net_amount), 0) FROM imports").fetchone()[0]
-        live = c.execute("SELECT COALESCE(SUM(amount), 0) FROM live_entries").fetchone()[0]
-        if abs(all_net - live) > 0.005 * max(1, c.execute("SELECT COUNT(*) FROM imports").fetchone()[0]):
-            out.append(
-                Breach(
-                    invariant="totals reconcile",
-                    detail=f"imports net £{all_net:,.2f} but live entries sum to £{live:,.2f}",
-                )
-            )
-        for r in c.execute("SELECT id, import_id FROM entries WHERE import_id NOT IN (SELECT id FROM imports)"):
-            out.append(Breach(invariant="no orphan entries", detail=f"entry {r[0]} points at missing import {r[1]}"))
-        for r in c.execute(
-            "SELECT id, contract_id FROM entries WHERE contract_id IS NOT NULL"
-            " AND contract_id NOT IN (SELECT id FROM contracts)"
-        ):
-            out.append(
-                Breach(invariant="no orphan entries", detail=f"entry {r[0]} points at missing contract {r[1]!r}")
-            )
-        for r in c.execute(
-            "SELECT id, contract_id FROM contract_versions WHERE contract_id NOT IN (SELECT id FROM contracts)"
-        ):
-            out.append(
-                Breach(invariant="no orphan entries", detail=f"contract version {r[0]} has no contract {r[1]!r}")
-            )
-        for r in c.execute(
-            "SELECT source_key, content_key, occurrence, COUNT(*) AS n, GROUP_CONCAT(id) AS ids FROM live_entries"
-            " GROUP BY source_key, content_key, occurrence HAVING n > 1"
-        ):
-            out.append(
-                Breach(
-                    invariant="no double counting",
-                    detail=f"source row counted {r['n']} times live in {r['source_key']} (entries {r['ids']})",
-                )
-            )
-        for r in c.execute(
-            "SELECT r.id, r.reverses, r.amount, o.id AS oid, o.amount AS oamount, o.kind AS okind FROM entries r"
-            " LEFT JOIN entries o ON o.id = r.reverses WHERE r.kind = 'reversal'"
-        ):
-            if r["oid"] is None:
-                out.append(
-                    Breach(
-                        invariant="reversals net to zero",
-                        detail=f"reversal {r['id']} points at missing entry {r['reverses']}",
-                    )
-                )
-            elif r["okind"] != "line" or abs(r["amount"] + r["oamount"]) > 0.005:
-                out.append(
-                    Breach(
-                        invariant="reversals net to zero",
-                        detail=f"reversal {r['id']} (£{r['amount']:,.2f}) does not cancel entry {r['oid']}"
-                        f" (£{r['oamount']:,.2f})",
-                    )
-                )
-        for r in c.execute(
-            "SELECT reverses, COUNT(*) AS n FROM entries WHERE kind='reversal' GROUP BY reverses HAVING n > 1"
-        ):
-            out.append(Breach(invariant="reversals net to zero", detail=f"entry {r[0]} is reversed {r[1]} times"))
-        out.extend(_cross_file_duplicates(c))
-        out.extend(_non_finite_amounts(c))
+            out.extend(invariant(c))
         return out
 
     def left_out(self) -> dict[str, int]:
@@ -609,6 +545,97 @@ class Ledger:
             "SELECT COALESCE(SUM(lines_skipped), 0), COALESCE(SUM(duplicates), 0) FROM imports"
         ).fetchone()
         return {"reported as problems": int(row[0]), "duplicates of payments in other files": int(row[1])}
+
+
+def _totals_reconcile(c: sqlite3.Connection) -> list[Breach]:
+    """Each import's entries net to what it recorded; all imports net to the live entries."""
+    out: list[Breach] = []
+    for r in c.execute(
+        "SELECT i.id, i.path, i.net_amount, i.lines_added + i.reversals AS n,"
+        " COALESCE(SUM(e.amount), 0) AS total, COUNT(e.id) AS m"
+        " FROM imports i LEFT JOIN entries e ON e.import_id = i.id GROUP BY i.id"
+    ):
+        if abs(r["net_amount"] - r["total"]) > 0.005 or r["n"] != r["m"]:
+            out.append(
+                Breach(
+                    invariant="totals reconcile",
+                    detail=f"import {r['id']} ({r['path']}) records {r['n']} entries"
+                    f" netting £{r['net_amount']:,.2f}"
+                    f" but holds {r['m']} netting £{r['total']:,.2f}",
+                )
+            )
+    all_net = c.execute("SELECT COALESCE(SUM(net_amount), 0) FROM imports").fetchone()[0]
+    live = c.execute("SELECT COALESCE(SUM(amount), 0) FROM live_entries").fetchone()[0]
+    if abs(all_net - live) > 0.005 * max(1, c.execute("SELECT COUNT(*) FROM imports").fetchone()[0]):
+        out.append(
+            Breach(
+                invariant="totals reconcile",
+                detail=f"imports net £{all_net:,.2f} but live entries sum to £{live:,.2f}",
+            )
+        )
+    return out
+
+
+def _no_orphans(c: sqlite3.Connection) -> list[Breach]:
+    """Every entry has its import and contract; every contract version its contract."""
+    out: list[Breach] = []
+    for r in c.execute("SELECT id, import_id FROM entries WHERE import_id NOT IN (SELECT id FROM imports)"):
+        out.append(Breach(invariant="no orphan entries", detail=f"entry {r[0]} points at missing import {r[1]}"))
+    for r in c.execute(
+        "SELECT id, contract_id FROM entries WHERE contract_id IS NOT NULL"
+        " AND contract_id NOT IN (SELECT id FROM contracts)"
+    ):
+        out.append(Breach(invariant="no orphan entries", detail=f"entry {r[0]} points at missing contract {r[1]!r}"))
+    for r in c.execute(
+        "SELECT id, contract_id FROM contract_versions WHERE contract_id NOT IN (SELECT id FROM contracts)"
+    ):
+        out.append(Breach(invariant="no orphan entries", detail=f"contract version {r[0]} has no contract {r[1]!r}"))
+    return out
+
+
+def _no_double_counting(c: sqlite3.Connection) -> list[Breach]:
+    """No source row is live twice."""
+    out: list[Breach] = []
+    for r in c.execute(
+        "SELECT source_key, content_key, occurrence, COUNT(*) AS n, GROUP_CONCAT(id) AS ids FROM live_entries"
+        " GROUP BY source_key, content_key, occurrence HAVING n > 1"
+    ):
+        out.append(
+            Breach(
+                invariant="no double counting",
+                detail=f"source row counted {r['n']} times live in {r['source_key']} (entries {r['ids']})",
+            )
+        )
+    return out
+
+
+def _reversals_cancel(c: sqlite3.Connection) -> list[Breach]:
+    """Each reversal cancels one existing line exactly, and no line is reversed twice."""
+    out: list[Breach] = []
+    for r in c.execute(
+        "SELECT r.id, r.reverses, r.amount, o.id AS oid, o.amount AS oamount, o.kind AS okind FROM entries r"
+        " LEFT JOIN entries o ON o.id = r.reverses WHERE r.kind = 'reversal'"
+    ):
+        if r["oid"] is None:
+            out.append(
+                Breach(
+                    invariant="reversals net to zero",
+                    detail=f"reversal {r['id']} points at missing entry {r['reverses']}",
+                )
+            )
+        elif r["okind"] != "line" or abs(r["amount"] + r["oamount"]) > 0.005:
+            out.append(
+                Breach(
+                    invariant="reversals net to zero",
+                    detail=f"reversal {r['id']} (£{r['amount']:,.2f}) does not cancel entry {r['oid']}"
+                    f" (£{r['oamount']:,.2f})",
+                )
+            )
+    for r in c.execute(
+        "SELECT reverses, COUNT(*) AS n FROM entries WHERE kind='reversal' GROUP BY reverses HAVING n > 1"
+    ):
+        out.append(Breach(invariant="reversals net to zero", detail=f"entry {r[0]} is reversed {r[1]} times"))
+    return out
 
 
 def _cross_file_duplicates(c: sqlite3.Connection) -> list[Breach]:
