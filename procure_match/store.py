@@ -169,7 +169,14 @@ class ScanStore:
     def __init__(self, path: str | Path, *, timeout_s: float = 10.0):
         self.path = Path(path)
         self.pruned_candidates = 0  # rows removed by the last record_scan (keep_candidates_of)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the scan history's folder {self.path.parent} ({exc.strerror})",
+                path=self.path,
+                fix="pass --store FILE in a folder you can write to (or set PROCURE_MATCH_HOME / scan.store)",
+            ) from None
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")

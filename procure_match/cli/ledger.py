@@ -193,7 +193,7 @@ def import_cmd(
 @app.command("set-target")
 @friendly_errors
 def set_target_cmd(
-    contract_id: Annotated[str, typer.Argument(help="Contract id (as registered).")],
+    contract_id: Annotated[str, typer.Argument(help="Contract id, or its award id / reference if unique.")],
     pct: Annotated[float, typer.Argument(help="Target percentage of the contract's current value, e.g. 1.5.")],
     ledger: LedgerOption = None,
     settings: SettingsOption = None,
@@ -204,10 +204,8 @@ def set_target_cmd(
     """
     s = get_settings(settings)
     with _open(s, ledger) as led:
-        led.set_target(contract_id, pct)
-    out.print(
-        f"Target for {escape(contract_id)} set to {pct:g}% of its current value.", highlight=False, soft_wrap=True
-    )
+        full_id = led.set_target(contract_id, pct)
+    out.print(f"Target for {escape(full_id)} set to {pct:g}% of its current value.", highlight=False, soft_wrap=True)
 
 
 REVIEW_COLUMNS = (
@@ -342,7 +340,7 @@ def report_cmd(
 @app.command("trace")
 @friendly_errors
 def trace_cmd(
-    contract_id: Annotated[str, typer.Argument(help="Contract id to trace.")],
+    contract_id: Annotated[str, typer.Argument(help="Contract id (or its award id / reference if unique).")],
     ledger: LedgerOption = None,
     settings: SettingsOption = None,
 ) -> None:
@@ -350,16 +348,12 @@ def trace_cmd(
 
     Example: procure-match ledger trace BCC-2021-0042
     """
-    from procure_match.errors import NotFoundError
     from procure_match.ledger.progress import explain_target, is_se, target_of
 
     s = get_settings(settings)
     with _open(s, ledger) as led:
-        contract = next((c for c in led.contracts() if c["id"] == contract_id), None)
-        if contract is None:
-            raise NotFoundError(
-                f"no contract {contract_id!r} in the ledger", fix="list contracts with 'procure-match ledger report'"
-            )
+        contract_id = led.contract_id_for(contract_id)  # a unique award id or reference names its contract
+        contract = next(c for c in led.contracts() if c["id"] == contract_id)
         entries = led.entries(contract_id=contract_id)
     versions = contract["versions"]
     value = versions[-1]["value"] if versions else None

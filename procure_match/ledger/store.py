@@ -257,20 +257,35 @@ class Ledger:
         ).fetchone()
         return None if row is None else row[0]
 
-    def set_target(self, contract_id: str, pct: float, source: str = "ledger set-target") -> None:
+    def contract_id_for(self, reference: str) -> str:
+        """The id of the contract a user names: its full id, or its award id / CSV reference when only
+        one contract has it; NotFoundError (naming the candidates) otherwise."""
+        index = ContractIndex(self.conn.execute("SELECT id, ref, buyer FROM contracts").fetchall())
+        found, _, n = index.find(reference)
+        if found is not None:
+            return found
+        if n > 1:
+            ids = ", ".join(cid for cid, _ in index.by_ref[reference.strip().lower()][:5])
+            raise NotFoundError(
+                f"{reference!r} names {n} contracts ({ids})", path=self.path, fix="give the full contract id"
+            )
+        raise NotFoundError(
+            f"no contract {reference!r} in the ledger",
+            path=self.path,
+            fix="register it with 'procure-match ledger contracts FILE' (list ids with 'ledger report')",
+        )
+
+    def set_target(self, contract_id: str, pct: float, source: str = "ledger set-target") -> str:
+        """Record a target override for the contract ``contract_id`` names; return its full id."""
         if not 0 <= pct <= 100:
             raise StoreError(f"target {pct} is not a percentage", fix="give a number from 0 to 100, e.g. 1.5")
         with self.transaction() as c:
-            if c.execute("SELECT 1 FROM contracts WHERE id=?", (contract_id,)).fetchone() is None:
-                raise NotFoundError(
-                    f"no contract {contract_id!r} in the ledger",
-                    path=self.path,
-                    fix="register it with 'procure-match ledger contracts FILE' (list ids with 'ledger report')",
-                )
+            full_id = self.contract_id_for(contract_id)
             c.execute(
                 "INSERT INTO target_overrides (contract_id, pct, set_at, source) VALUES (?,?,?,?)",
-                (contract_id, pct, _now(), source),
+                (full_id, pct, _now(), source),
             )
+        return full_id
 
     # ----- directory and resolution ----------------------------------------------------------
     def store_enterprises(self, entries: Iterable[DirectoryEntry]) -> int:

@@ -244,3 +244,13 @@ def test_failed_output_write_keeps_the_news_for_the_rerun(tmp_path, notices, blo
     assert counts["new"] > 0  # the same notices are news again
     assert _scan(tmp_path, notices, "out2").exit_code == 0
     assert json.loads((tmp_path / "out2" / "scan-summary.json").read_text())["counts"]["new"] == 0
+
+
+def test_a_data_folder_under_a_file_is_a_one_line_error(tmp_path, notices, monkeypatch):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    monkeypatch.setenv("PROCURE_MATCH_HOME", str(blocker / "home"))
+    args = ["scan", "--notices", str(notices), "--directory", str(FIX / "directory.csv")]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "out"), "--embedder", "tfidf", "--quiet"])
+    assert result.exit_code == 2 and "PROCURE_MATCH_HOME" in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

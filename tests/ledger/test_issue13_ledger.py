@@ -429,3 +429,16 @@ def test_ledger_paths_under_a_file_or_a_folder_are_one_line_errors(tmp_path, mon
     monkeypatch.setenv("PROCURE_MATCH_HOME", str(blocker / "home"))
     r = _ledger("check")
     assert r.exit_code == 2 and "PROCURE_MATCH_HOME" in r.output
+
+
+def test_set_target_and_trace_take_a_unique_award_id_and_refuse_a_shared_one(tmp_path):
+    led = tmp_path / "l.sqlite"
+    tenders = [_award_tender(f"ocds-{x}", "X Ltd", 1000.0, x) for x in "abc"]
+    tenders[1].awards = (Award(id="B-7", value=Money(amount=2000.0, currency="GBP", amount_gbp=2000.0)),)
+    with Ledger(led) as ledger:
+        ledger.register_contracts(contracts_from_tenders(tenders, Settings()), Settings())
+    r = _ledger("set-target", "B-7", "2.5", "--ledger", led)
+    assert r.exit_code == 0 and "Target for ocds-b/B-7 set to 2.5%" in r.output, r.output
+    assert _ledger("trace", "B-7", "--ledger", led).exit_code == 0
+    r = _ledger("set-target", "1", "2.5", "--ledger", led)
+    assert r.exit_code == 2 and "'1' names 2 contracts (ocds-a/1, ocds-c/1)" in r.output, r.output
