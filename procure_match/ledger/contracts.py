@@ -15,7 +15,16 @@ from pathlib import Path
 from procure_match.domain import Award, Tender
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import Contract
-from procure_match.ledger.spendfiles import csv_rows, detect_header, parse_amount, parse_date, read_text
+from procure_match.ledger.spendfiles import (
+    csv_records,
+    csv_rows,
+    detect_header,
+    parse_amount,
+    parse_date,
+    read_text,
+    report_swallowed,
+    swallowed_lines,
+)
 from procure_match.reference.cpv import normalise_cpv, significant
 from procure_match.settings import LedgerSettings, Settings
 
@@ -155,17 +164,13 @@ def contracts_from_tenders(
     return out
 
 
-def _read_rows(p: Path) -> list[list[str]]:
-    text, _, _ = read_text(p)
-    return csv_rows(text, p)
-
-
 def contracts_from_csv(path: str | Path, settings: Settings, report: IngestReport | None = None) -> list[Contract]:
     """Contracts from a CSV (columns fuzzy-detected; see CONTRACT_ALIASES). Bad rows are reported."""
     report = report if report is not None else IngestReport()
     p = Path(path)
-    rows = _read_rows(p)
-    found = detect_header(rows, 80.0, None, CONTRACT_ALIASES, ("contract_ref", "value"))
+    text, _, _ = read_text(p)
+    records = csv_records(text, p)
+    found = detect_header([r.cells for r in records], 80.0, None, CONTRACT_ALIASES, ("contract_ref", "value"))
     if found is None:
         raise InputFileError(
             "no contract header row found (needs at least a contract reference and a value column)",
@@ -174,13 +179,18 @@ def contracts_from_csv(path: str | Path, settings: Settings, report: IngestRepor
         )
     header, cols = found
     col = {f: c for f, (c, _) in cols.items()}
+    n_columns = len(records[header].cells)
     out: list[Contract] = []
-    for ri in range(header + 1, len(rows)):
-        cells = rows[ri]
-        if not any(c.strip() for c in cells):
+    for ri in range(header + 1, len(records)):
+        record = records[ri]
+        if not any(c.strip() for c in record.cells):
             continue
         report.records_read += 1
-        contract = _csv_contract(p, f"row {ri + 1}", _Cells(cells, col), settings, report)
+        why = swallowed_lines(record, n_columns, strict=False)
+        if why is not None:
+            report_swallowed(p, record, why, report)
+            continue
+        contract = _csv_contract(p, f"row {ri + 1}", _Cells(record.cells, col), settings, report)
         if contract is not None:
             out.append(contract)
             report.records_kept += 1

@@ -325,21 +325,25 @@ def csv_rows(text: str, path: str | Path, *, partial: bool = False) -> list[list
     return [r.cells for r in csv_records(text, path, partial=partial)]
 
 
-def swallowed_lines(record: CsvRecord) -> str | None:
+def swallowed_lines(record: CsvRecord, n_columns: int, *, strict: bool = True) -> str | None:
     """Why a record looks like a stray quote swallowing the lines after it, or None.
 
-    A real cell holds at most ``MAX_CELL_LINE_BREAKS`` line breaks and ``MAX_CELL_CHARS`` characters;
-    an unmatched ``"`` makes one cell run on to the next quote, many lines later."""
+    An unmatched ``"`` makes one cell run on to the next quote, many lines later, so the cell holds
+    lines that look like rows of the file (as many commas as the header has separators, less one).
+    ``strict`` (spend files) also refuses any cell with more than ``MAX_CELL_LINE_BREAKS`` line breaks
+    or ``MAX_CELL_CHARS`` characters; without it (contract CSVs, whose descriptions may run to several
+    paragraphs) only a cell holding at least two row-like lines is refused."""
     longest = max(record.cells, key=len, default="")
     breaks = longest.count("\n")
-    if breaks > MAX_CELL_LINE_BREAKS:
+    row_like = sum(1 for ln in longest.split("\n")[1:] if ln.count(",") >= max(n_columns - 2, 2))
+    if breaks > MAX_CELL_LINE_BREAKS and (strict or row_like >= 2):
         return f"a cell spans {breaks + 1} lines ({len(longest):,} characters): an unmatched quote"
-    if len(longest) > MAX_CELL_CHARS:
+    if strict and len(longest) > MAX_CELL_CHARS:
         return f"a cell of {len(longest):,} characters (more than {MAX_CELL_CHARS:,})"
     return None
 
 
-def _report_swallowed(p: Path, record: CsvRecord, why: str, report: IngestReport) -> None:
+def report_swallowed(p: Path, record: CsvRecord, why: str, report: IngestReport) -> None:
     """Each physical line of a swallowed record is one record read and one reported (never counted)."""
     first, last = record.first_line, record.last_line
     report.records_read += last - first
@@ -468,9 +472,9 @@ def _lines_of(ctx: _FileContext, record: CsvRecord) -> list[SpendLine]:
         report.counts["blank lines"] += 1
         return []
     report.records_read += 1
-    why = swallowed_lines(record)
+    why = swallowed_lines(record, ctx.n_columns)
     if why is not None:
-        _report_swallowed(ctx.path, record, why, report)
+        report_swallowed(ctx.path, record, why, report)
         return []
     out = []
     for label, cells in _unglued(ctx, record):

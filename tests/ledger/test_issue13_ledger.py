@@ -442,3 +442,24 @@ def test_set_target_and_trace_take_a_unique_award_id_and_refuse_a_shared_one(tmp
     assert _ledger("trace", "B-7", "--ledger", led).exit_code == 0
     r = _ledger("set-target", "1", "2.5", "--ledger", led)
     assert r.exit_code == 2 and "'1' names 2 contracts (ocds-a/1, ocds-c/1)" in r.output, r.output
+
+
+def test_stray_quote_in_a_contract_csv_reports_the_swallowed_rows(fixtures, tmp_path):
+    text = (fixtures / "ledger" / "contracts.csv").read_text(encoding="utf-8")
+    text = text.replace(",Sandwell Aquatics", ',"Sandwell Aquatics')  # runs on to the end of the file
+    text += 'BCC-2021-005,"Canal towpath, phase 2",Birmingham City Council,Towpath Ltd,400000,GBP,,,45233000,\n'
+    text += "BCC-2021-006,Kerbs,Birmingham City Council,Kerb Ltd,10000,GBP,,,45233000,\n"
+    path = tmp_path / "contracts.csv"
+    path.write_text(text, encoding="utf-8")
+    report = IngestReport()
+    found = [c.id for c in contracts_from_csv(path, Settings(), report)]
+    assert found == ["BCC-2021-001", "BCC-2021-006"]
+    swallowed = [p.record for p in report.problems if "read as one record" in p.problem]
+    assert swallowed == ["line 3", "line 4", "line 5", "line 6"]
+    assert report.records_read == report.records_kept + report.skipped == 6
+    # a multi-paragraph description is not a stray quote
+    path.write_text(
+        'contract_ref,title,value\nC1,"Para one.\nPara two.\nPara three.\nPara four.",1000\nC2,t,5\n',
+        encoding="utf-8",
+    )
+    assert [c.id for c in contracts_from_csv(path, Settings())] == ["C1", "C2"]
