@@ -68,6 +68,13 @@ class DemoResult:
     report: IngestReport = field(default_factory=IngestReport)
 
 
+def _write_scan_folder(scan_dir: Path, run: object, settings: Settings, tell: Callable[[str], None]) -> object:
+    from procure_match.scan_folder import write_scan_folder
+
+    tell("2/4 matches, consortia, bid briefs and the weekly digest")
+    return write_scan_folder(scan_dir, run, settings)
+
+
 def run_demo(
     out_dir: str | Path,
     settings: Settings,
@@ -88,7 +95,6 @@ def run_demo(
     )
     from procure_match.outputs import match_rows, prepare_out_dir
     from procure_match.pipeline import run_scan
-    from procure_match.scan_folder import write_scan_folder
 
     tell = say or (lambda _msg: None)
     data = data or bundled_data()
@@ -96,6 +102,7 @@ def run_demo(
     notice_paths = expand_paths(list(data.notices))
     now = datetime.combine(as_of, time.min, tzinfo=UTC)
 
+    scan_dir = out / "scan"
     tell(f"1/4 scan: notices as of {as_of.isoformat()}")
     run = run_scan(
         notice_paths,
@@ -105,11 +112,10 @@ def run_demo(
         store_path=out / "scan-history.sqlite",
         progress=tell,
         show_bars=show_bars,
+        write_outputs=lambda scan: _write_scan_folder(scan_dir, scan, settings, tell),
     )
     result = DemoResult(out_dir=out, scan=run, report=run.report)
-    scan_dir = out / "scan"
-    tell("2/4 matches, consortia, bid briefs and the weekly digest")
-    folder = write_scan_folder(scan_dir, run, settings)
+    folder = run.outputs
     result.files.update(folder.paths)
     result.briefs = folder.briefs
     result.teams = json.loads(folder.paths["consortia"].read_text(encoding="utf-8"))

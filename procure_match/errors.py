@@ -148,4 +148,8 @@ class IngestReport:
         }
 
     def write_json(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, default=str), encoding="utf-8")
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    def to_json(self) -> str:
+        """Strict JSON (``allow_nan=False``: never ``Infinity`` or ``NaN``)."""
+        return json.dumps(self.to_dict(), indent=2, default=str, allow_nan=False)

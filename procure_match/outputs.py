@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from pathlib import Path
 
+from procure_match.csvsafe import SafeWriter
 from procure_match.domain import NOTICE_STAGES, Candidate, ScanResult, Tender
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.settings import Settings, dump_settings
@@ -122,7 +122,7 @@ def write_matches_csv(rows: list[dict], path: Path) -> None:
     header = [f for f in ROW_FIELDS if f not in LIST_FIELDS]
     header += [f"part_{n}" for n in part_names] + list(DELIVERY_COLUMNS) + ["failed_rules", "unverified", "reasons"]
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = SafeWriter(fh)
         writer.writerow(header)
         writer.writerows([flat[name] for name in header] for flat in (flatten_row(row, part_names) for row in rows))
 
@@ -175,10 +175,18 @@ def write_scan_outputs(
     out = prepare_out_dir(out_dir)
     rows = match_rows(result)
     paths = scan_output_paths(out)
-    write_matches_json(rows, paths["matches.json"])
-    write_matches_csv(rows, paths["matches.csv"])
-    dump_settings(settings, paths["settings.toml"])
-    report.write_json(paths["ingest-report.json"])
     summary = scan_summary(result, counts or {}, timings or {})
-    paths["scan-summary.json"].write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+    try:
+        write_matches_json(rows, paths["matches.json"])
+        write_matches_csv(rows, paths["matches.csv"])
+        dump_settings(settings, paths["settings.toml"])
+        report.write_json(paths["ingest-report.json"])
+        paths["scan-summary.json"].write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        where = exc.filename or out
+        raise InputFileError(
+            f"cannot write the scan output ({exc.strerror})",
+            path=where,
+            fix="remove or rename what is in the way, or choose another --out folder you can write to",
+        ) from None
     return paths

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,6 +46,7 @@ class ScanRun:
     store_path: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     counts: dict[str, int] = field(default_factory=dict)
+    outputs: Any = None  # what ``write_outputs`` returned (e.g. the scan folder)
 
 
 @dataclass
@@ -303,8 +305,13 @@ def run_scan(
     store_path: str | Path | None = None,
     progress: Progress | None = None,
     show_bars: bool = False,
+    write_outputs: Callable[[ScanRun], Any] | None = None,
 ) -> ScanRun:
-    """Load, select, embed, retrieve, score, rank and record one scan."""
+    """Load, select, embed, retrieve, score, rank and record one scan.
+
+    ``write_outputs(run)`` writes the scan's files; the history is committed only after it returns,
+    so a scan whose outputs fail (or are killed) is not remembered and the rerun reports it again.
+    """
     say = progress or (lambda _msg: None)
     check_paths(notice_paths, directory_path)
     # Absolute paths: the history recognises a notice file whatever folder the scan runs from.
@@ -316,7 +323,7 @@ def run_scan(
     )
     try:
         with long_lived():  # the directory, notices and candidates live until the outputs are written
-            return _run_stages(store, notice_paths, directory_path, settings, now, since, say, show_bars)
+            return _run_stages(store, notice_paths, directory_path, settings, now, since, say, show_bars, write_outputs)
     finally:
         store.close()
 
@@ -330,8 +337,9 @@ def _run_stages(
     since: date | None,
     say: Progress,
     show_bars: bool,
+    write_outputs: Callable[[ScanRun], Any] | None = None,
 ) -> ScanRun:
-    """The stages in order: load, select, texts, embed, match, record."""
+    """The stages in order: load, select, texts, embed, match, then record (pending), write outputs, commit."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -348,24 +356,12 @@ def _run_stages(
     in_scope, scanned, excluded = select_tenders(inputs.tenders, now, settings, since)
     say(f"{len(inputs.tenders)} notices read, {len(scanned)} to scan, {len(excluded)} excluded")
 
-    targets: list[MatchTarget] = []
-    texts: list[str] = []
-    for t in scanned:
-        ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots, settings=settings)
-        targets.extend(ts)
-        texts.extend(target_texts(inputs, t, ts))
-    ent_texts = inputs.enterprise_texts()
-    corpus = corpus_texts(inputs, settings, ent_texts)
+    targets, texts, ent_texts, corpus = _scan_texts(inputs, scanned, settings)
     lap("texts")
 
     say(f"embedding {len(texts)} notice/lot texts and {len(ent_texts)} enterprise texts")
-    embedder = make_fitted_embedder(settings, corpus)
-    from procure_match.embed import VectorCache, default_cache_dir
-
     embedding: dict[str, int] = {}
-    cache = VectorCache(default_cache_dir(settings))
-    target_vecs = embed_texts(embedder, settings, texts, show_bars, say, embedding, cache)
-    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say, embedding, cache)
+    target_vecs, ent_vecs, embedder, cache = _embed_scan(settings, corpus, texts, ent_texts, show_bars, say, embedding)
     lap("embed")
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
@@ -392,7 +388,7 @@ def _run_stages(
     )
     lap("match")
 
-    scan_id, changes = store.record_scan(
+    recorded = store.pending_scan(
         scanned_at=now,
         tenders=in_scope,
         candidates=candidates,
@@ -400,19 +396,71 @@ def _run_stages(
         seen_ids={t.tender_id for t in inputs.tenders},
         keep_candidates_of=settings.scan.keep_candidates_of,
     )
-    lap("store")
+    with recorded as (scan_id, changes):  # committed only once the outputs are written
+        lap("store")
+        result = ScanResult(
+            scanned_at=now,
+            tenders=scanned,
+            enterprises={e.id: e for e in inputs.enterprises},
+            candidates=candidates,
+            changes=changes,
+            excluded=excluded,
+            scan_id=scan_id,
+            deliveries={(t.tender_id, t.lot_id): t.delivery_facts() for t in targets},
+        )
+        counts = _scan_counts(inputs, scanned, targets, excluded, candidates, changes, store, embedding)
+        run = ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
+        if write_outputs is not None:
+            run.outputs = write_outputs(run)
+    return run
 
-    result = ScanResult(
-        scanned_at=now,
-        tenders=scanned,
-        enterprises={e.id: e for e in inputs.enterprises},
-        candidates=candidates,
-        changes=changes,
-        excluded=excluded,
-        scan_id=scan_id,
-        deliveries={(t.tender_id, t.lot_id): t.delivery_facts() for t in targets},
-    )
-    counts = {
+
+def _scan_texts(
+    inputs: Inputs, scanned: list[Tender], settings: Settings
+) -> tuple[list[MatchTarget], list[str], list[str], list[str]]:
+    """(match targets, their texts, enterprise texts, the corpus an embedder is fitted on)."""
+    targets: list[MatchTarget] = []
+    texts: list[str] = []
+    for t in scanned:
+        ts = build_targets(t, inputs.lookup, match_lots=settings.scan.match_lots, settings=settings)
+        targets.extend(ts)
+        texts.extend(target_texts(inputs, t, ts))
+    ent_texts = inputs.enterprise_texts()
+    return targets, texts, ent_texts, corpus_texts(inputs, settings, ent_texts)
+
+
+def _embed_scan(
+    settings: Settings,
+    corpus: list[str],
+    texts: list[str],
+    ent_texts: list[str],
+    show_bars: bool,
+    say: Progress,
+    embedding: dict[str, int],
+) -> tuple[np.ndarray, np.ndarray, Any, Any]:
+    """Vectors of the notice/lot texts and of the enterprise texts (through the vector cache), the fitted
+    embedder and the open cache (the learned fit embeds the notice titles with them)."""
+    from procure_match.embed import VectorCache, default_cache_dir
+
+    embedder = make_fitted_embedder(settings, corpus)
+    cache = VectorCache(default_cache_dir(settings))
+    target_vecs = embed_texts(embedder, settings, texts, show_bars, say, embedding, cache)
+    ent_vecs = embed_texts(embedder, settings, ent_texts, show_bars, say, embedding, cache)
+    return target_vecs, ent_vecs, embedder, cache
+
+
+def _scan_counts(
+    inputs: Inputs,
+    scanned: list[Tender],
+    targets: list[MatchTarget],
+    excluded: dict,
+    candidates: list[Candidate],
+    changes: dict,
+    store: ScanStore,
+    embedding: dict[str, int],
+) -> dict[str, int]:
+    """The counts a scan reports (scan-summary.json, the CLI summary)."""
+    return {
         "notices_read": len(inputs.tenders),
         "notices_scanned": len(scanned),
         "targets": len(targets),
@@ -429,7 +477,6 @@ def _run_stages(
         **embedding,
         **delivery_counts(targets),
     }
-    return ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
 
 
 def learned_fit_for(

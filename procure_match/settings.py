@@ -308,6 +308,12 @@ class LedgerSettings:
     columns: dict[str, str] = field(default_factory=dict)
     # Minimum rapidfuzz score (0-100) for a spend-file header to be taken as a field.
     header_match_threshold: float = 80.0
+    # Largest believable single payment (GBP, either sign). A spend line beyond it, or not a finite
+    # number, is a record problem and left out. £1bn is above any council payment on record.
+    max_line_amount: float = 1_000_000_000.0
+    # Largest believable contract value (GBP). Beyond it, negative or not finite: the contract is a
+    # record problem and not registered. £1trn is far above the largest UK frameworks.
+    max_contract_value: float = 1_000_000_000_000.0
 
     def problems(self) -> list[str]:
         out = []
@@ -321,6 +327,9 @@ class LedgerSettings:
                 out.append(f"ledger.categories.{cat!r} must be a list of CPV prefixes (digits)")
         if not 0 <= self.header_match_threshold <= 100:
             out.append("ledger.header_match_threshold must be 0-100")
+        for name in ("max_line_amount", "max_contract_value"):
+            if not 0 < getattr(self, name) < float("inf"):
+                out.append(f"ledger.{name} must be a positive finite amount")
         return out
 
 

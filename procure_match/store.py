@@ -21,9 +21,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from procure_match.domain import Candidate, NoticeChange, Tender
 from procure_match.errors import StoreError
@@ -171,7 +173,14 @@ class ScanStore:
     def __init__(self, path: str | Path, *, timeout_s: float = 10.0):
         self.path = Path(path)
         self.pruned_candidates = 0  # rows removed by the last record_scan (keep_candidates_of)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the scan history's folder {self.path.parent} ({exc.strerror})",
+                path=self.path,
+                fix="pass --store FILE in a folder you can write to (or set PROCURE_MATCH_HOME / scan.store)",
+            ) from None
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -223,7 +232,13 @@ class ScanStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def record_scan(
+    def record_scan(self, **kwargs: Any) -> tuple[int, dict[str, NoticeChange]]:
+        """Record a scan and commit it at once; see ``pending_scan`` for the arguments."""
+        with self.pending_scan(**kwargs) as recorded:
+            return recorded
+
+    @contextmanager
+    def pending_scan(
         self,
         *,
         scanned_at: datetime,
@@ -232,18 +247,19 @@ class ScanStore:
         source_files: Iterable[str] = (),
         seen_ids: Iterable[str] | None = None,
         keep_candidates_of: int = 0,
-    ) -> tuple[int, dict[str, NoticeChange]]:
-        """Compare ``tenders`` with the history, store them and the candidates; return (scan id, changes).
+    ) -> Iterator[tuple[int, dict[str, NoticeChange]]]:
+        """Compare ``tenders`` with the history and store them and the candidates; yield (scan id, changes).
 
-        ``source_files`` are the files this scan read (a notice last seen in one of them and now
-        absent is withdrawn); ``seen_ids`` are every notice id read from them, including notices
-        left out of ``tenders`` by ``--since`` (default: the ids of ``tenders``). With
-        ``keep_candidates_of`` N > 0, only the N newest scans keep their candidates (in the same
-        transaction; how many rows went is ``self.pruned_candidates``); scans, notices and their
-        change events are always kept.
+        The scan stays *pending* (one open ``BEGIN IMMEDIATE`` transaction) while the caller's block
+        runs, and is committed only when the block ends without an error: a scan whose outputs could
+        not be written (or that was killed while writing them) leaves the history as it was, so the
+        rerun reports the same news again. ``source_files`` are the files this scan read (a notice last
+        seen in one of them and now absent is withdrawn); ``seen_ids`` are every notice id read from
+        them, including notices left out of ``tenders`` by ``--since`` (default: the ids of
+        ``tenders``). With ``keep_candidates_of`` N > 0, only the N newest scans keep their candidates
+        (how many rows went is ``self.pruned_candidates``); scans, notices and change events are kept.
         """
         tenders = list(tenders)
-        candidates = list(candidates)
         seen = {t.tender_id for t in tenders} | set(seen_ids or ())
         sources = sorted({str(s) for s in source_files} | {t.source_file for t in tenders if t.source_file})
         try:
@@ -251,39 +267,8 @@ class ScanStore:
         except sqlite3.OperationalError as exc:
             raise self._error(exc) from exc
         try:
-            scan_id = self._db.execute(
-                "INSERT INTO scans(scanned_at, sources, notices, candidates) VALUES (?, ?, ?, ?)",
-                (scanned_at.isoformat(), json.dumps(sources), len(tenders), len(candidates)),
-            ).lastrowid
-            changes = self._record_notices(scan_id, tenders)
-            changes.update(self._withdraw_absent(scan_id, sources, seen))
-            self._db.executemany(
-                "INSERT INTO notice_events VALUES (?, ?, ?, ?, ?)",
-                [
-                    (scan_id, c.tender_id, c.kind, json.dumps(c.changed_fields), json.dumps(c.details))
-                    for c in changes.values()
-                ],
-            )
-            self._db.executemany(
-                "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        scan_id,
-                        c.tender_id,
-                        c.lot_id,
-                        c.enterprise_id,
-                        c.rank,
-                        c.score,
-                        c.fit,
-                        int(c.eligible),
-                        c.status,
-                        json.dumps(c.parts),
-                        json.dumps(c.reasons),
-                    )
-                    for c in candidates
-                ],
-            )
-            self.pruned_candidates = self._prune_candidates(keep_candidates_of)
+            recorded = self._write_scan(scanned_at, tenders, list(candidates), sources, seen, keep_candidates_of)
+            yield recorded
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._db.execute("ROLLBACK")
@@ -291,6 +276,49 @@ class ScanStore:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def _write_scan(
+        self,
+        scanned_at: datetime,
+        tenders: list[Tender],
+        candidates: list[Candidate],
+        sources: list[str],
+        seen: set[str],
+        keep_candidates_of: int,
+    ) -> tuple[int, dict[str, NoticeChange]]:
+        scan_id = self._db.execute(
+            "INSERT INTO scans(scanned_at, sources, notices, candidates) VALUES (?, ?, ?, ?)",
+            (scanned_at.isoformat(), json.dumps(sources), len(tenders), len(candidates)),
+        ).lastrowid
+        changes = self._record_notices(scan_id, tenders)
+        changes.update(self._withdraw_absent(scan_id, sources, seen))
+        self._db.executemany(
+            "INSERT INTO notice_events VALUES (?, ?, ?, ?, ?)",
+            [
+                (scan_id, c.tender_id, c.kind, json.dumps(c.changed_fields), json.dumps(c.details))
+                for c in changes.values()
+            ],
+        )
+        self._db.executemany(
+            "INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    scan_id,
+                    c.tender_id,
+                    c.lot_id,
+                    c.enterprise_id,
+                    c.rank,
+                    c.score,
+                    c.fit,
+                    int(c.eligible),
+                    c.status,
+                    json.dumps(c.parts),
+                    json.dumps(c.reasons),
+                )
+                for c in candidates
+            ],
+        )
+        self.pruned_candidates = self._prune_candidates(keep_candidates_of)
         return scan_id, changes
 
     def _prune_candidates(self, keep: int) -> int:

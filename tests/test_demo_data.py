@@ -498,7 +498,8 @@ def test_awards_register_as_ledger_contracts_worth_350_million():
     tenders, _ = ingest.load_notices([OCDS_DIR], settings)
     registered = contracts.contracts_from_tenders(tenders, settings)
     built = [c for c in registered if contracts.category_for([c.cpv], settings)[0] == "built environment"]
-    assert {c.id for c in built} == set(_award_refs())
+    assert {c.ref for c in built} == set(_award_refs())  # returns name the award id; the id adds the OCID
+    assert all(c.id.startswith("ocds-") and c.id.endswith(f"/{c.ref}") for c in built)
     assert sum(c.value for c in built) == pytest.approx(350e6)
 
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,3 +97,34 @@ def test_quality_counts_per_stage_all_ineligible_and_unverified():
     counts = quality_counts(tenders, cands)
     assert (counts["stage_pipeline"], counts["stage_tender"], counts["early_stage"]) == (1, 2, 1)
     assert counts["notices_all_ineligible"] == 1 and counts["candidates_with_unverified_checks"] == 1
+
+
+def test_a_scan_killed_while_writing_its_outputs_is_not_remembered(tmp_path):
+    """Issue 13, item 4: kill -9 after the history was written but before the outputs are complete."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from datetime import datetime, UTC
+        from pathlib import Path
+        from procure_match.pipeline import run_scan
+        from procure_match.outputs import write_scan_outputs
+        from procure_match.settings import settings_from_dict
+
+        def write_then_die(run):
+            write_scan_outputs(Path({str(tmp_path / "out")!r}), run.result, run.report, settings)
+            os.kill(os.getpid(), signal.SIGKILL)  # before the briefs and the digest
+
+        settings = settings_from_dict({{"embedder": {{"backend": "tfidf"}}}})
+        run_scan([Path({str(FIX / "notices.json")!r})], Path({str(FIX / "directory.csv")!r}), settings,
+                 now=datetime(2025, 11, 10, 12, tzinfo=UTC), store_path=Path({str(tmp_path / "h.sqlite")!r}),
+                 write_outputs=write_then_die)
+        """
+    )
+    killed = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    assert (tmp_path / "out" / "matches.json").is_file()  # it died after writing some outputs
+    with sqlite3.connect(tmp_path / "h.sqlite") as con:
+        assert con.execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 0
+    settings = settings_from_dict({"embedder": {"backend": "tfidf"}})
+    rerun = run_scan([FIX / "notices.json"], FIX / "directory.csv", settings, now=NOW, store_path=tmp_path / "h.sqlite")
+    assert rerun.counts["new"] > 0 and rerun.result.scan_id == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from procure_match.errors import IngestReport, ProcureMatchError
+from procure_match.errors import IngestReport, InputFileError, ProcureMatchError
 from procure_match.settings import Settings, load_settings
 
 # Data goes to stdout; progress, summaries of problems and errors go to stderr.
@@ -47,6 +48,32 @@ def friendly_errors(func: F) -> F:
             raise typer.Exit(EXIT_INPUT_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def check_output_file(path: Path | None, option: str) -> None:
+    """Stop before any work (and before anything is committed) when ``path`` cannot be written."""
+    if path is None:
+        return
+    parent = path.parent if str(path.parent) else Path()
+    problem = None
+    if path.is_dir():
+        problem = "is a folder"
+    elif not parent.is_dir():
+        problem = f"its folder {parent} does not exist" if not parent.exists() else f"{parent} is not a folder"
+    elif not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        problem = "cannot be written (permission denied)"
+    if problem:
+        raise InputFileError(f"{option} {problem}", path=path, fix=f"give {option} a file in a folder you can write to")
+
+
+def write_problems_json(report: IngestReport, path: Path) -> None:
+    """``report`` as JSON at ``path``, or one line naming the path (never a traceback)."""
+    try:
+        report.write_json(path)
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot write the report ({exc.strerror})", path=path, fix="give --report a writable file"
+        ) from None
 
 
 def get_settings(path: Path | None) -> Settings:

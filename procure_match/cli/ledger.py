@@ -14,12 +14,15 @@ from procure_match.cli.common import (
     QuietOption,
     ReportOption,
     SettingsOption,
+    check_output_file,
     err,
     friendly_errors,
     get_settings,
     out,
     print_problems,
+    write_problems_json,
 )
+from procure_match.csvsafe import SafeDictWriter, allow_large_fields, restore_row
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import KINDS
 from procure_match.settings import Settings
@@ -44,7 +47,7 @@ def _open(settings: Settings, ledger: Path | None):
 
 def _problems(report: IngestReport, report_path: Path | None, quiet: bool) -> None:
     if report_path is not None:
-        report.write_json(report_path)
+        write_problems_json(report, report_path)
     if quiet:
         return
     print_problems(report, none_message=None)
@@ -79,6 +82,7 @@ def contracts_cmd(
     """
     from procure_match.ledger.workflow import register_contracts
 
+    check_output_file(report, "--report")  # before anything is committed
     s = get_settings(settings)
     rep = IngestReport()
     with _open(s, ledger) as led:
@@ -140,6 +144,7 @@ def import_cmd(
         )
     if source and len(paths) > 1:
         raise InputFileError("--source names one source, but several files were given", fix="import them one by one")
+    check_output_file(report, "--report")  # before anything is committed
     s = get_settings(settings)
     cols = {**s.ledger.columns, **_parse_map(mapping)}
     rep = IngestReport()
@@ -188,7 +193,7 @@ def import_cmd(
 @app.command("set-target")
 @friendly_errors
 def set_target_cmd(
-    contract_id: Annotated[str, typer.Argument(help="Contract id (as registered).")],
+    contract_id: Annotated[str, typer.Argument(help="Contract id, or its award id / reference if unique.")],
     pct: Annotated[float, typer.Argument(help="Target percentage of the contract's current value, e.g. 1.5.")],
     ledger: LedgerOption = None,
     settings: SettingsOption = None,
@@ -199,10 +204,8 @@ def set_target_cmd(
     """
     s = get_settings(settings)
     with _open(s, ledger) as led:
-        led.set_target(contract_id, pct)
-    out.print(
-        f"Target for {escape(contract_id)} set to {pct:g}% of its current value.", highlight=False, soft_wrap=True
-    )
+        full_id = led.set_target(contract_id, pct)
+    out.print(f"Target for {escape(full_id)} set to {pct:g}% of its current value.", highlight=False, soft_wrap=True)
 
 
 REVIEW_COLUMNS = (
@@ -236,7 +239,7 @@ def review_cmd(
         rows = led.review_queue()
     try:
         with out_file.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS)
+            w = SafeDictWriter(fh, fieldnames=REVIEW_COLUMNS)
             w.writeheader()
             w.writerows(rows)
     except OSError as exc:
@@ -259,7 +262,8 @@ def confirm_cmd(
 
     s = get_settings(settings)
     text, _, _ = read_text(file)
-    rows = list(csv.DictReader(text.splitlines()))
+    allow_large_fields()
+    rows = [restore_row(r) for r in csv.DictReader(text.splitlines())]
     if rows and ("supplier_key" not in rows[0] or "decision" not in rows[0]):
         raise InputFileError(
             "not a review file (needs supplier_key and decision columns)",
@@ -282,13 +286,18 @@ def confirm_cmd(
 def check_cmd(ledger: LedgerOption = None, settings: SettingsOption = None) -> None:
     """Verify the ledger's invariants; exit 1 and list every breach if any fails.
 
-    Checks: totals reconcile with live entries, no orphan entries, no source row counted twice,
-    every reversal cancels an existing entry exactly once. Example: procure-match ledger check
+    Checks: totals reconcile with live entries, no orphan entries, no source row counted twice, no
+    payment live from two files, every amount finite, every reversal cancels an existing entry exactly
+    once. Also says how many lines imports read but did not count. Example: procure-match ledger check
     """
     s = get_settings(settings)
     with _open(s, ledger) as led:
         breaches = led.check()
         n = led.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        left_out = led.left_out()
+    not_counted = "; ".join(f"{v:,} {k}" for k, v in left_out.items() if v)
+    if not_counted:
+        out.print(f"lines read but not counted: {not_counted} (see each import's --report)", highlight=False)
     if breaches:
         for b in breaches:
             out.print(escape(f"BREACH [{b.invariant}] {b.detail}"), highlight=False, soft_wrap=True)
@@ -331,7 +340,7 @@ def report_cmd(
 @app.command("trace")
 @friendly_errors
 def trace_cmd(
-    contract_id: Annotated[str, typer.Argument(help="Contract id to trace.")],
+    contract_id: Annotated[str, typer.Argument(help="Contract id (or its award id / reference if unique).")],
     ledger: LedgerOption = None,
     settings: SettingsOption = None,
 ) -> None:
@@ -339,16 +348,12 @@ def trace_cmd(
 
     Example: procure-match ledger trace BCC-2021-0042
     """
-    from procure_match.errors import NotFoundError
     from procure_match.ledger.progress import explain_target, is_se, target_of
 
     s = get_settings(settings)
     with _open(s, ledger) as led:
-        contract = next((c for c in led.contracts() if c["id"] == contract_id), None)
-        if contract is None:
-            raise NotFoundError(
-                f"no contract {contract_id!r} in the ledger", fix="list contracts with 'procure-match ledger report'"
-            )
+        contract_id = led.contract_id_for(contract_id)  # a unique award id or reference names its contract
+        contract = next(c for c in led.contracts() if c["id"] == contract_id)
         entries = led.entries(contract_id=contract_id)
     versions = contract["versions"]
     value = versions[-1]["value"] if versions else None

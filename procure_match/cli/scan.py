@@ -162,9 +162,11 @@ def scan_command(
         store_path=store,
         progress=progress,
         show_bars=not quiet and err.is_terminal,
+        # Matches, settings, reports, then teams, consortia.json, a brief per team, the digest; the
+        # history is committed only after they are all written.
+        write_outputs=lambda scan: write_scan_folder(out_dir, scan, settings),
     )
-    # Matches, settings, reports, then the consortium stage: teams, consortia.json, a brief per team, the digest.
-    folder = write_scan_folder(out_dir, run, settings)
+    folder = run.outputs
     paths, briefs = folder.paths, folder.briefs
 
     _summary(run, out_dir)

@@ -27,7 +27,8 @@ class ContractVersion:
 
 @dataclass(slots=True, kw_only=True)
 class Contract:
-    id: str  # the contract reference used by returns
+    id: str  # identity: OCID/award id for awards from notices, the contract reference for CSV rows
+    ref: str = ""  # the reference returns may use (award id, CSV contract_ref); "" = the id itself
     title: str = ""
     buyer: str | None = None
     supplier: str | None = None
@@ -84,6 +85,7 @@ class ParsedSpendFile:
     lines: list[SpendLine] = field(default_factory=list)
     buyer_note: str = ""  # how the buyer was found
     preamble: list[str] = field(default_factory=list)  # lines skipped above the header
+    lines_skipped: int = 0  # records reported as problems and not counted (total lines, stray quotes, ...)
 
 
 @dataclass(slots=True, kw_only=True)

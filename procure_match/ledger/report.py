@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from procure_match.errors import InputFileError
+from procure_match.csvsafe import SafeWriter
+from procure_match.errors import InputFileError, StoreError
 from procure_match.ledger.progress import Beneficiary, ContractProgress, GroupProgress, Progress
 from procure_match.settings import Settings, dump_settings
 
@@ -20,12 +20,24 @@ def render_html(progress: Progress, *, ledger_path: str, n_imports: int) -> str:
 
 def _write_csv(path: Path, cls: type, rows: list) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = SafeWriter(fh)
         names = [f.name for f in fields(cls)]
         w.writerow(names)
         for r in rows:
             d = asdict(r)
             w.writerow(["" if d[n] is None else d[n] for n in names])
+
+
+def progress_json(progress: Progress) -> str:
+    """The progress as strict JSON: a non-finite number (only an old ledger can hold one) is an error, never
+    ``Infinity``/``NaN`` in the file."""
+    try:
+        return json.dumps(progress.to_dict(), indent=2, default=str, allow_nan=False)
+    except ValueError:
+        raise StoreError(
+            "the ledger holds an amount that is not a finite number, so the report would not be valid JSON",
+            fix="run 'procure-match ledger check' to find the entry, then import a corrected file",
+        ) from None
 
 
 def write_report(
@@ -51,7 +63,7 @@ def write_report(
         _write_csv(files["categories"], GroupProgress, [*progress.categories, progress.portfolio])
         _write_csv(files["enterprises"], Beneficiary, progress.enterprises)
         _write_csv(files["districts"], Beneficiary, progress.districts)
-        files["json"].write_text(json.dumps(progress.to_dict(), indent=2, default=str), encoding="utf-8")
+        files["json"].write_text(progress_json(progress), encoding="utf-8")
         dump_settings(settings, files["settings"])
     except OSError as exc:
         raise InputFileError(

@@ -26,13 +26,16 @@ import hashlib
 import io
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from procure_match.csvsafe import allow_large_fields
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import KIND_RETURN, KINDS, ParsedSpendFile, SpendLine
+from procure_match.settings import LedgerSettings
 
 # Field -> header spellings seen in council files and returns (compared after _clean_header).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -121,6 +124,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(ALIASES)
 REQUIRED = ("supplier", "amount")
 HEADER_SCAN_LINES = 40
+# A real spend-file cell: at most this many line breaks and characters. Beyond, the record is an
+# unmatched quote running on over the next lines (reported line by line, never counted).
+MAX_CELL_LINE_BREAKS = 2
+MAX_CELL_CHARS = 2000
+MAX_LINE_AMOUNT = LedgerSettings().max_line_amount
 _TOTAL_ROW = re.compile(r"^\s*(grand\s+)?(sub\s*)?totals?\s*:?\s*$", re.IGNORECASE)
 _MONTH_IN_NAME = re.compile(r"(20\d\d|19\d\d)[-_ .]?(0[1-9]|1[0-2])(?!\d)")
 _GLUED_AMOUNT = re.compile(r"(?<=\.\d\d)(?=[^\d,\s.])")
@@ -281,6 +289,93 @@ def _split_glued(line: str, n_columns: int) -> list[str] | None:
     return pieces if all(len(next(csv.reader([p]))) >= n_columns for p in pieces) else None
 
 
+@dataclass(slots=True)
+class CsvRecord:
+    """One CSV record and the physical lines it came from (1-based, inclusive)."""
+
+    cells: list[str]
+    first_line: int
+    last_line: int
+
+
+def csv_records(text: str, path: str | Path, *, partial: bool = False) -> list[CsvRecord]:
+    """Every CSV record of ``text`` with its line numbers. A field beyond ``CSV_FIELD_LIMIT`` (or a
+    NUL byte) stops the file with its line number; with ``partial`` (a cut sample) the records read
+    so far are returned instead."""
+    allow_large_fields()
+    reader = csv.reader(io.StringIO(text))
+    out: list[CsvRecord] = []
+    last = 0
+    try:
+        for cells in reader:
+            out.append(CsvRecord(cells, last + 1, reader.line_num))
+            last = reader.line_num
+    except csv.Error as exc:
+        if partial:
+            return out
+        raise InputFileError(
+            f"cannot read the CSV after line {last} ({exc})",
+            path=path,
+            fix="check for a stray quote or a damaged cell at that line, or re-export the file as CSV",
+        ) from None
+    return out
+
+
+def csv_rows(text: str, path: str | Path, *, partial: bool = False) -> list[list[str]]:
+    return [r.cells for r in csv_records(text, path, partial=partial)]
+
+
+def swallowed_lines(record: CsvRecord, n_columns: int, *, strict: bool = True) -> str | None:
+    """Why a record looks like a stray quote swallowing the lines after it, or None.
+
+    An unmatched ``"`` makes one cell run on to the next quote, many lines later, so the cell holds
+    lines that look like rows of the file (as many commas as the header has separators, less one).
+    ``strict`` (spend files) also refuses any cell with more than ``MAX_CELL_LINE_BREAKS`` line breaks
+    or ``MAX_CELL_CHARS`` characters; without it (contract CSVs, whose descriptions may run to several
+    paragraphs) only a cell holding at least two row-like lines is refused."""
+    longest = max(record.cells, key=len, default="")
+    breaks = longest.count("\n")
+    row_like = sum(1 for ln in longest.split("\n")[1:] if ln.count(",") >= max(n_columns - 2, 2))
+    if breaks > MAX_CELL_LINE_BREAKS and (strict or row_like >= 2):
+        return f"a cell spans {breaks + 1} lines ({len(longest):,} characters): an unmatched quote"
+    if strict and len(longest) > MAX_CELL_CHARS:
+        return f"a cell of {len(longest):,} characters (more than {MAX_CELL_CHARS:,})"
+    return None
+
+
+def report_swallowed(p: Path, record: CsvRecord, why: str, report: IngestReport) -> None:
+    """Each physical line of a swallowed record is one record read and one reported (never counted)."""
+    first, last = record.first_line, record.last_line
+    report.records_read += last - first
+    span = f"lines {first}-{last}" if last > first else f"line {first}"
+    for line_no in range(first, last + 1):
+        report.problem(
+            p,
+            f"line {line_no}",
+            None,
+            f"{span} read as one record: {why}",
+            "skipped (not counted)",
+            f"check the quotes on line {first} (a double quote without its pair) and import the corrected file",
+            skipped=True,
+        )
+    report.counts["lines swallowed by a stray quote"] += last - first + 1
+
+
+@dataclass(slots=True)
+class _FileContext:
+    """What every record of one file is read with."""
+
+    path: Path
+    col: dict[str, int]
+    n_columns: int
+    kind: str
+    buyer: str | None
+    file_month: date | None
+    max_amount: float
+    raw_lines: list[str]
+    report: IngestReport
+
+
 def parse_spend_file(
     path: str | Path,
     kind: str,
@@ -288,19 +383,47 @@ def parse_spend_file(
     buyer: str | None = None,
     mapping: Mapping[str, str] | None = None,
     header_threshold: float = 80.0,
+    max_amount: float = MAX_LINE_AMOUNT,
     report: IngestReport | None = None,
 ) -> ParsedSpendFile:
     """Read one spend file into SpendLines; record-level problems go to ``report``.
 
     Raises InputFileError when the file cannot be read at all or no header row can be found.
     """
-    if kind not in KINDS:
-        raise InputFileError(f"unknown kind {kind!r}", path=path, fix="use --kind return or --kind council")
-    report = report if report is not None else IngestReport()
     p = Path(path)
+    _check_kind_and_mapping(p, kind, mapping)
+    report = report if report is not None else IngestReport()
     text, encoding, digest = read_text(p)
-    raw_lines = text.split("\n")
-    rows = list(csv.reader(io.StringIO(text)))
+    records = csv_records(text, p)
+    header_index, columns = _find_header(p, kind, [r.cells for r in records], header_threshold, mapping)
+    header_cells = records[header_index].cells
+    parsed = ParsedSpendFile(
+        path=str(p),
+        sha256=digest,
+        encoding=encoding,
+        header_row=records[header_index].last_line,
+        columns={f: header_cells[c].strip() for f, (c, _) in columns.items()},
+        column_scores={f: round(s, 1) for f, (_, s) in columns.items()},
+        preamble=[",".join(r.cells) for r in records[:header_index]],
+    )
+    col = {f: c for f, (c, _) in columns.items()}
+    file_month = month_from_name(p) if "date" not in columns else None
+    buyer, parsed.buyer_note = _buyer_and_note(p, kind, buyer, parsed.columns)
+    ctx = _FileContext(p, col, len(header_cells), kind, buyer, file_month, max_amount, text.split("\n"), report)
+    skipped_before = report.skipped
+    for record in records[header_index + 1 :]:
+        for line in _lines_of(ctx, record):
+            parsed.lines.append(line)
+            report.records_kept += 1
+    parsed.lines_skipped = report.skipped - skipped_before
+    report.files.append(str(p))
+    report.counts["lines"] += len(parsed.lines)
+    return parsed
+
+
+def _check_kind_and_mapping(p: Path, kind: str, mapping: Mapping[str, str] | None) -> None:
+    if kind not in KINDS:
+        raise InputFileError(f"unknown kind {kind!r}", path=p, fix="use --kind return or --kind council")
     bad_map = [f for f in (mapping or {}) if f not in ALIASES]
     if bad_map:
         raise InputFileError(
@@ -308,7 +431,12 @@ def parse_spend_file(
             path=p,
             fix=f"map only these fields: {', '.join(FIELDS)}",
         )
-    found = detect_header(rows, header_threshold, mapping)
+
+
+def _find_header(
+    p: Path, kind: str, rows: list[list[str]], threshold: float, mapping: Mapping[str, str] | None
+) -> tuple[int, dict[str, tuple[int, float]]]:
+    found = detect_header(rows, threshold, mapping)
     if found is None:
         wanted = " and ".join(REQUIRED)
         hint = f"the mapped headers {dict(mapping)} were not all found" if mapping else f"no row names {wanted} columns"
@@ -317,178 +445,181 @@ def parse_spend_file(
             path=p,
             fix="give the columns explicitly, e.g. --map supplier='Payee' --map amount='Value (£)'",
         )
-    header_index, columns = found
-    if kind == KIND_RETURN and "contract_ref" not in columns:
+    if kind == KIND_RETURN and "contract_ref" not in found[1]:
         raise InputFileError(
             "a contractor's return needs a contract reference column and none was found",
             path=p,
             fix="add a 'Contract reference' column, or --map contract_ref='Your header'",
         )
-    header_cells = rows[header_index]
-    parsed = ParsedSpendFile(
-        path=str(p),
-        sha256=digest,
-        encoding=encoding,
-        header_row=0,
-        columns={f: header_cells[c].strip() for f, (c, _) in columns.items()},
-        column_scores={f: round(s, 1) for f, (_, s) in columns.items()},
-        preamble=[",".join(r) for r in rows[:header_index]],
-    )
-    # csv rows do not map 1:1 to text lines when cells hold newlines; recover line numbers by re-reading.
-    reader = csv.reader(io.StringIO(text))
-    line_of_row: list[int] = []
-    for _ in reader:
-        line_of_row.append(reader.line_num)
-    parsed.header_row = line_of_row[header_index]
-    file_month = month_from_name(p) if "date" not in columns else None
-    col = {f: c for f, (c, _) in columns.items()}
-    n_columns = len(header_cells)
+    return found
+
+
+def _buyer_and_note(p: Path, kind: str, buyer: str | None, columns: dict[str, str]) -> tuple[str | None, str]:
     if buyer:
-        parsed.buyer_note = "buyer given with --buyer"
-    elif "buyer" in col:
-        parsed.buyer_note = f"buyer from the '{parsed.columns['buyer']}' column"
-    elif kind == KIND_RETURN:
-        parsed.buyer_note = "buyer from each line's contract"
-    else:
-        buyer = buyer_from_name(p)
-        parsed.buyer_note = f"buyer '{buyer}' taken from the file name" if buyer else "buyer unknown"
-    for ri in range(header_index + 1, len(rows)):
-        cells = rows[ri]
-        line_no = line_of_row[ri]
-        report.records_read += 1
-        if not any(c.strip() for c in cells):
-            report.records_read -= 1
-            report.counts["blank lines"] += 1
-            continue
-        records = [(str(line_no), cells)]
-        if len(cells) > n_columns and col["amount"] == n_columns - 1:
-            raw = raw_lines[line_no - 1] if line_no - 1 < len(raw_lines) else ""
-            pieces = _split_glued(raw, n_columns)
-            if pieces:
-                records = [(f"{line_no}/{k}", next(csv.reader([piece]))) for k, piece in enumerate(pieces, 1)]
-                report.records_read += len(pieces) - 1
-                report.problem(
-                    p,
-                    f"line {line_no}",
-                    None,
-                    f"{len(pieces)} records run together on one line (line ends lost)",
-                    "split after each amount",
-                    "re-export the file with one record per line",
-                )
-        for label, rec in records:
-            line = _parse_record(p, label, rec, col, n_columns, kind, buyer, file_month, report)
-            if line is not None:
-                parsed.lines.append(line)
-                report.records_kept += 1
-    report.files.append(str(p))
-    report.counts["lines"] += len(parsed.lines)
-    return parsed
+        return buyer, "buyer given with --buyer"
+    if "buyer" in columns:
+        return None, f"buyer from the '{columns['buyer']}' column"
+    if kind == KIND_RETURN:
+        return None, "buyer from each line's contract"
+    buyer = buyer_from_name(p)
+    return buyer, (f"buyer '{buyer}' taken from the file name" if buyer else "buyer unknown")
 
 
-def _parse_record(
-    p: Path,
-    label: str,
-    cells: list[str],
-    col: dict[str, int],
-    n_columns: int,
-    kind: str,
-    buyer: str | None,
-    file_month: date | None,
-    report: IngestReport,
-) -> SpendLine | None:
-    where = f"line {label}"
-    cells = list(cells)
-    if len(cells) > n_columns and col["amount"] == n_columns - 1 and parse_amount(cells[-1]) is not None:
-        # An unquoted comma inside the supplier name: everything between supplier and amount is the name.
-        extra = len(cells) - n_columns
-        s = col["supplier"]
-        cells = [*cells[:s], ",".join(cells[s : s + extra + 1]).replace('"', ""), *cells[s + extra + 1 :]]
-        report.problem(
-            p,
-            where,
-            "supplier",
-            "more cells than headers",
-            "joined the extra cells into the supplier name",
-            "quote names that contain commas",
+def _lines_of(ctx: _FileContext, record: CsvRecord) -> list[SpendLine]:
+    """The spend lines of one CSV record: none (blank, swallowed, skipped), one, or several (glued)."""
+    report = ctx.report
+    if not any(c.strip() for c in record.cells):
+        report.counts["blank lines"] += 1
+        return []
+    report.records_read += 1
+    why = swallowed_lines(record, ctx.n_columns)
+    if why is not None:
+        report_swallowed(ctx.path, record, why, report)
+        return []
+    out = []
+    for label, cells in _unglued(ctx, record):
+        line = _parse_record(ctx, label, cells)
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def _unglued(ctx: _FileContext, record: CsvRecord) -> list[tuple[str, list[str]]]:
+    """Records run together on one line (line ends lost) split after each amount; else the record itself."""
+    line_no, cells = record.last_line, record.cells
+    if not (len(cells) > ctx.n_columns and ctx.col["amount"] == ctx.n_columns - 1):
+        return [(str(line_no), cells)]
+    raw = ctx.raw_lines[line_no - 1] if line_no - 1 < len(ctx.raw_lines) else ""
+    pieces = _split_glued(raw, ctx.n_columns)
+    if not pieces:
+        return [(str(line_no), cells)]
+    ctx.report.records_read += len(pieces) - 1
+    ctx.report.problem(
+        ctx.path,
+        f"line {line_no}",
+        None,
+        f"{len(pieces)} records run together on one line (line ends lost)",
+        "split after each amount",
+        "re-export the file with one record per line",
+    )
+    return [(f"{line_no}/{k}", next(csv.reader([piece]))) for k, piece in enumerate(pieces, 1)]
+
+
+def _join_extra_cells(ctx: _FileContext, where: str, cells: list[str]) -> list[str]:
+    """An unquoted comma inside the supplier name: everything between supplier and amount is the name."""
+    col, n_columns = ctx.col, ctx.n_columns
+    if not (len(cells) > n_columns and col["amount"] == n_columns - 1 and parse_amount(cells[-1]) is not None):
+        return cells
+    extra = len(cells) - n_columns
+    s = col["supplier"]
+    ctx.report.problem(
+        ctx.path,
+        where,
+        "supplier",
+        "more cells than headers",
+        "joined the extra cells into the supplier name",
+        "quote names that contain commas",
+    )
+    return [*cells[:s], ",".join(cells[s : s + extra + 1]).replace('"', ""), *cells[s + extra + 1 :]]
+
+
+def _split_glued_date(ctx: _FileContext, where: str, cells: list[str]) -> list[str]:
+    """A date glued to its amount, or a supplier name glued to its date (a comma missing)."""
+    col = ctx.col
+    if not (len(cells) < ctx.n_columns and "date" in col and col["date"] < len(cells)):
+        return cells
+    d = col["date"]
+    glued = _GLUED_DATE.match(cells[d].strip())
+    name_date = _GLUED_NAME_DATE.match(cells[d - 1].strip()) if d > 0 and col.get("supplier") == d - 1 else None
+    if glued and col.get("amount") == d + 1:
+        ctx.report.problem(
+            ctx.path,
+            f"{where}: {glued.group(0)}",
+            "date",
+            "date and amount run together (a comma is missing)",
+            "split into date and amount",
+            "re-export the file; check this row's amount at the source",
         )
-    if len(cells) < n_columns and "date" in col and col["date"] < len(cells):
-        d = col["date"]
-        glued = _GLUED_DATE.match(cells[d].strip())
-        name_date = _GLUED_NAME_DATE.match(cells[d - 1].strip()) if d > 0 and col.get("supplier") == d - 1 else None
-        if glued and col.get("amount") == d + 1:
-            cells = [*cells[:d], glued.group(1), glued.group(2), *cells[d + 1 :]]
-            report.problem(
-                p,
-                f"{where}: {glued.group(0)}",
-                "date",
-                "date and amount run together (a comma is missing)",
-                "split into date and amount",
-                "re-export the file; check this row's amount at the source",
-            )
-        elif name_date and parse_amount(cells[d]) is not None:
-            cells = [*cells[: d - 1], name_date.group(1), name_date.group(2), *cells[d:]]
-            report.problem(
-                p,
-                f"{where}: {name_date.group(0)}",
-                "supplier",
-                "supplier name and date run together (a comma is missing)",
-                "split into supplier and date",
-                "re-export the file; check this row's supplier at the source",
-            )
+        return [*cells[:d], glued.group(1), glued.group(2), *cells[d + 1 :]]
+    if name_date and parse_amount(cells[d]) is not None:
+        ctx.report.problem(
+            ctx.path,
+            f"{where}: {name_date.group(0)}",
+            "supplier",
+            "supplier name and date run together (a comma is missing)",
+            "split into supplier and date",
+            "re-export the file; check this row's supplier at the source",
+        )
+        return [*cells[: d - 1], name_date.group(1), name_date.group(2), *cells[d:]]
+    return cells
+
+
+def _skip(
+    ctx: _FileContext, where: str, field_name: str, problem: str, fix: str, action: str = "skipped record"
+) -> None:
+    ctx.report.problem(ctx.path, where, field_name, problem, action, fix, skipped=True)
+
+
+def _amount_of(ctx: _FileContext, where: str, amount_text: str) -> float | None:
+    """The line's amount, or None (reported) when it is not a finite number or beyond ``max_amount``."""
+    amount = parse_amount(amount_text)
+    if amount is None:
+        _skip(ctx, where, "amount", f"amount {amount_text[:40]!r} is not a number", "correct the amount at the source")
+        return None
+    if abs(amount) > ctx.max_amount:
+        _skip(
+            ctx,
+            where,
+            "amount",
+            f"amount {amount_text[:40]!r} is beyond ledger.max_line_amount (£{ctx.max_amount:,.0f})",
+            "correct the amount at the source (or raise ledger.max_line_amount if it is real)",
+        )
+        return None
+    return amount
+
+
+def _date_of(ctx: _FileContext, where: str, text: str) -> tuple[date | None, str]:
+    if "date" not in ctx.col:
+        return (ctx.file_month, "month of the file name") if ctx.file_month else (None, "")
+    when = parse_date(text)
+    if when is None:
+        ctx.report.problem(
+            ctx.path,
+            where,
+            "date",
+            f"date {text[:40]!r} not understood",
+            "date set to unknown",
+            "use dates like 2022-01-31 or 31/01/2022",
+        )
+    return when, ""
+
+
+def _parse_record(ctx: _FileContext, label: str, raw_cells: list[str]) -> SpendLine | None:
+    where = f"line {label}"
+    cells = _split_glued_date(ctx, where, _join_extra_cells(ctx, where, list(raw_cells)))
 
     def cell(fname: str) -> str:
-        i = col.get(fname)
+        i = ctx.col.get(fname)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
     supplier = " ".join(cell("supplier").split())
     amount_text = cell("amount")
     if _TOTAL_ROW.match(supplier) or (not supplier and any(_TOTAL_ROW.match(c) for c in cells)):
-        report.problem(
-            p,
-            where,
-            "supplier",
-            f"a total line ({supplier or 'Total'} {amount_text}), not a payment",
-            "skipped record (not counted)",
-            "none needed",
-            skipped=True,
-        )
-        report.counts["total lines"] += 1
+        problem = f"a total line ({supplier or 'Total'} {amount_text[:40]}), not a payment"
+        _skip(ctx, where, "supplier", problem, "none needed", action="skipped record (not counted)")
+        ctx.report.counts["total lines"] += 1
         return None
     if not supplier:
-        report.problem(
-            p, where, "supplier", "no supplier name", "skipped record", "fill in the supplier name", skipped=True
-        )
+        _skip(ctx, where, "supplier", "no supplier name", "fill in the supplier name")
         return None
-    amount = parse_amount(amount_text)
+    amount = _amount_of(ctx, where, amount_text)
     if amount is None:
-        report.problem(
-            p,
-            where,
-            "amount",
-            f"amount {amount_text!r} is not a number",
-            "skipped record",
-            "correct the amount at the source",
-            skipped=True,
-        )
         return None
-    when, date_note = None, ""
-    if "date" in col:
-        when = parse_date(cell("date"))
-        if when is None:
-            report.problem(
-                p,
-                where,
-                "date",
-                f"date {cell('date')!r} not understood",
-                "date set to unknown",
-                "use dates like 2022-01-31 or 31/01/2022",
-            )
-    elif file_month:
-        when, date_note = file_month, "month of the file name"
+    when, date_note = _date_of(ctx, where, cell("date"))
     contract_ref = cell("contract_ref") or None
-    if kind == KIND_RETURN and not contract_ref:
-        report.problem(
-            p,
+    if ctx.kind == KIND_RETURN and not contract_ref:
+        ctx.report.problem(
+            ctx.path,
             where,
             "contract_ref",
             "no contract reference",
@@ -501,7 +632,7 @@ def _parse_record(
         amount=round(amount, 2),
         date=when,
         date_note=date_note,
-        buyer=cell("buyer") or buyer,
+        buyer=cell("buyer") or ctx.buyer,
         contract_ref=contract_ref,
         registration_id=cell("registration_id") or None,
         description=cell("description"),

@@ -78,6 +78,7 @@ def import_spend_files(
             buyer=buyer,
             mapping=mapping or None,
             header_threshold=settings.ledger.header_match_threshold,
+            max_amount=settings.ledger.max_line_amount,
             report=report,
         )
         run.parsed.append(parsed)

@@ -222,7 +222,7 @@ def mode_weight(mode: str, on_site: float, mixed: float, remote: float) -> float
 
 
 def buyer_scope(buyer_name: str | None) -> str | None:
-    """"national", "local" or None (not recognised) from the buyer's name.
+    """ "national", "local" or None (not recognised) from the buyer's name.
 
     National first: "NHS England", "Department for Education", "Crown Commercial Service", "Home
     Office"; local: a council, an NHS trust, a police force, a school or academy, a housing body.

@@ -222,3 +222,37 @@ def test_a_second_scan_of_an_unchanged_directory_reuses_its_snapshot(tmp_path, n
     assert same[0] == same[1]
     reports = [json.loads((tmp_path / o / "ingest-report.json").read_text()) for o in ("out1", "out2")]
     assert reports[0]["problems"] == reports[1]["problems"] and reports[0]["records_kept"] == reports[1]["records_kept"]
+
+
+@pytest.mark.parametrize("blocked", ["matches.csv", "briefs", "digest.html"])
+def test_failed_output_write_keeps_the_news_for_the_rerun(tmp_path, notices, blocked):
+    """Issue 13, item 4: the history is committed only after every output is written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    in_the_way = out / blocked
+    if blocked == "briefs":
+        in_the_way.write_text("a file where the briefs folder should be")
+    else:
+        in_the_way.mkdir()  # a folder where a file should be
+    result = _scan(tmp_path, notices, "out")
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output and blocked in result.output and "Traceback" not in result.output
+    with sqlite3.connect(tmp_path / "scans.sqlite") as con:
+        assert con.execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 0  # nothing remembered
+    (in_the_way.rmdir() if in_the_way.is_dir() else in_the_way.unlink())
+    rerun = _scan(tmp_path, notices, "out")
+    assert rerun.exit_code == 0, rerun.output
+    counts = json.loads((out / "scan-summary.json").read_text())["counts"]
+    assert counts["new"] > 0  # the same notices are news again
+    assert _scan(tmp_path, notices, "out2").exit_code == 0
+    assert json.loads((tmp_path / "out2" / "scan-summary.json").read_text())["counts"]["new"] == 0
+
+
+def test_a_data_folder_under_a_file_is_a_one_line_error(tmp_path, notices, monkeypatch):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    monkeypatch.setenv("PROCURE_MATCH_HOME", str(blocker / "home"))
+    args = ["scan", "--notices", str(notices), "--directory", str(FIX / "directory.csv")]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "out"), "--embedder", "tfidf", "--quiet"])
+    assert result.exit_code == 2 and "PROCURE_MATCH_HOME" in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -58,7 +58,7 @@ def test_contracts_from_awards():
     got = contracts_from_tenders([t], Settings(), report)
     assert [(c.id, c.value, c.buyer, c.supplier, c.cpv, c.start, c.value_date) for c in got] == [
         (
-            "ocds-1-a1",
+            "ocds-1-a1",  # the award id already starts with its OCID: kept as it is
             12_000_000.0,
             "Birmingham City Council",
             "Lendlease",
