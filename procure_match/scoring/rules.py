@@ -91,6 +91,35 @@ def cpv_agreement(tender_codes: tuple[str, ...], enterprise_codes: tuple[str, ..
     return RuleOutcome(CPV, FEATURE, best, None, f"CPV {t} (notice) and {e} (enterprise) agree at {best_level} level.")
 
 
+def cpv_part(
+    tender_codes: tuple[str, ...],
+    declared: tuple[str, ...],
+    inferred: tuple[str, ...] = (),
+    inferred_from: tuple[str, ...] = (),
+    factor: float = 0.6,
+) -> RuleOutcome:
+    """CPV agreement on the declared codes; with none declared, on the inferred ones scaled by ``factor``
+    (``scan.inferred_cpv_factor``), saying where the matching code was inferred from."""
+    if declared or not inferred or not tender_codes or factor <= 0:
+        return cpv_agreement(tender_codes, declared)
+    best = max(
+        (
+            (cpv_agreement(tender_codes, (code,)), code, source)
+            for code, source in zip(inferred, inferred_from, strict=True)
+        ),
+        key=lambda x: (x[0].value or 0.0, -inferred.index(x[1])),
+    )
+    outcome, code, source = best
+    if not outcome.value:
+        sentence = f"No CPV code inferred for the enterprise (from {source}) shares a division with the notice's codes."
+        return RuleOutcome(CPV, FEATURE, 0.0, None, sentence)
+    said = outcome.sentence.replace(f"{code} (enterprise)", f"{code} (inferred from {source})")
+    sentence = (
+        f"{said} Counted at {factor:g}x ({outcome.value:.2f} -> {outcome.value * factor:.2f}): inferred, not declared."
+    )
+    return RuleOutcome(CPV, FEATURE, outcome.value * factor, None, sentence)
+
+
 def distance_closeness(km: float, radius_km: float) -> float:
     """1 at 0 km, 0.5 at the radius, 0 at twice the radius and beyond."""
     return max(0.0, 1.0 - km / (2.0 * radius_km))
@@ -282,7 +311,13 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
     scan, rules = settings.scan, settings.rules
     outcomes = [
         semantic_similarity(cosine),
-        cpv_agreement(target.cpv_codes, enterprise.cpv_codes),
+        cpv_part(
+            target.cpv_codes,
+            enterprise.cpv_codes,
+            enterprise.cpv_inferred,
+            enterprise.cpv_inferred_from,
+            scan.inferred_cpv_factor,
+        ),
         distance(km, scan.radius_km, where=target.where, wide_area=target.wide_area),
         capacity(
             target.value_gbp,
