@@ -10,6 +10,7 @@ from rich.table import Table
 
 from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
 from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides
+from procure_match.profiles import profile_lines
 from procure_match.scoring.rank import combine, weights_from
 from procure_match.scoring.rules import FEATURE, SOFT
 
@@ -49,6 +50,8 @@ def explain_command(
     what = f"{ex.tender.tender_id}" + (f" lot {lot}" if lot else "") + f" ({ex.tender.title})"
     out.print(f"[bold]{escape(what)}[/]  ×  [bold]{escape(ex.enterprise.name)}[/] ({escape(ex.enterprise.id)})")
     out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status}", highlight=False)
+    for line in profile_lines(ex.enterprise):
+        out.print(escape(line), highlight=False)
 
     weights = weights_from(settings.scan)
     parts = Table(title="Score parts (weighted mean of known parts, then adjustments, clipped to 0-1)")

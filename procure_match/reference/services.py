@@ -38,8 +38,8 @@ class ServiceFamily:
     sic_prefixes: tuple[str, ...]  # an enterprise SIC code under one of these supplies it
     words: str  # regular expression over lower-case text
     # Whether a notice's own words (title and opening) may name this family. Off for families whose
-    # words are everyday notice boilerplate ("training", "research", "events", "communications"):
-    # for those only the notice's CPV codes count.
+    # words are everyday notice boilerplate ("training", "research", "events", "communications") or
+    # name the client rather than the work ("youth services", "hosting"): only their CPV codes count.
     notice_words: bool = True
 
 
@@ -164,6 +164,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         sic_prefixes=("8891", "851"),
         words=r"\bchildcare\b|\bnurser(?:y|ies)\b|\bearly years\b|\byouth (?:work|services|clubs?)\b|\bplay ?schemes?\b"
         r"|\bafter-?school\b|\bholiday clubs?\b",
+        notice_words=False,
     ),
     ServiceFamily(
         key="training",
@@ -184,6 +185,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         words=r"\bsoftware\b|\bweb ?sites? (?:development|design)\b|\bweb development\b|\bdigital services\b"
         r"|\bit (?:services|support|consultancy|systems)\b|\bdatabases?\b|\bhosting\b|\bapps?\b|\bcyber security\b"
         r"|\bopen source\b",
+        notice_words=False,
     ),
     ServiceFamily(
         key="design",

@@ -20,6 +20,7 @@ from procure_match.consortium import Team, TeamMember
 from procure_match.consortium.explain import gbp
 from procure_match.domain import Candidate, Enterprise, Money, ScanResult, Tender
 from procure_match.ledger.contracts import category_for
+from procure_match.profiles import inferred_cpv_text, legal_form_text, size_text
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary
 from procure_match.settings import Settings
 
@@ -367,9 +368,10 @@ def brief_context(
                 "id": m.enterprise_id,
                 "name": m.name,
                 "role": m.role,
-                "legal_form": ent.legal_form or "not recorded",
-                "covers": [f"{labels[r]} (fit {member_by_id[m.enterprise_id].fits.get(r, 0):.2f})" for r in m.covers],
-                "turnover": gbp(m.turnover),
+                "legal_form": legal_form_text(ent),
+                "covers": [_covered_part(labels[r], member_by_id[m.enterprise_id], r) for r in m.covers],
+                "turnover": size_text(ent),
+                "inferred_cpv": "" if ent.cpv_codes else inferred_cpv_text(ent),
                 "distance": "unknown" if m.distance_km is None else f"{m.distance_km:.0f} km",
                 "shared_consortia": m.shared_consortia,
                 "contact": ent.contact.email or ent.contact.website or ent.contact.phone or "",
@@ -384,7 +386,7 @@ def brief_context(
     capacity_rows = [
         {
             "name": m.name,
-            "turnover": gbp(m.turnover),
+            "turnover": gbp(m.turnover) if m.turnover is not None else "not recorded",
             "share": f"{m.turnover / team.combined_turnover:.0%}" if m.turnover and team.combined_turnover else "-",
         }
         for m in team.member_details
@@ -429,7 +431,11 @@ def brief_context(
             "total": gbp(team.combined_turnover),
             "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
             "how": capacity.note,
-            "met": capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed,
+            "met": team.capacity != "unverified"
+            and (capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed),
+            "status": {"met": "met", "unverified": "unverified", "not checked": "not checked"}.get(
+                team.capacity, "short"
+            ),
         },
         "location": location.label,
         "gaps": team.gaps,
@@ -440,6 +446,26 @@ def brief_context(
 
 
 # ---------------------------------------------------------------- consortia.json
+
+
+def _covered_part(label: str, member: TeamMember, requirement_id: str) -> str:
+    """ "cleaning (from CPV 90911200) (fit 0.52; supplies it: SIC 81210)"."""
+    why = member.evidence.get(requirement_id)
+    return f"{label} (fit {member.fits.get(requirement_id, 0):.2f}" + (f"; supplies it: {why})" if why else ")")
+
+
+def _member_part(m: TeamMember, team: Team) -> dict[str, Any]:
+    """What one member brings, in words: the requirements it covers (with its evidence), or capacity."""
+    labels = {r.id: r.label for r in team.requirements}
+    covers = [_covered_part(labels[r], m, r) for r in m.covers]
+    return {
+        "enterprise_id": m.enterprise_id,
+        "name": m.name,
+        "role": m.role,
+        "covers": covers or ["capacity: recorded turnover the team needs"],
+        "turnover": m.turnover,
+        "turnover_source": m.size_source or ("the directory" if m.turnover is not None else "not recorded"),
+    }
 
 
 def consortia_records(teams: list[Team], result: ScanResult | None = None) -> list[dict[str, Any]]:
@@ -463,8 +489,10 @@ def consortia_records(teams: list[Team], result: ScanResult | None = None) -> li
                     for r in team.requirements
                     if r.is_work
                 ],
+                "member_parts": [_member_part(m, team) for m in team.member_details],
                 "combined_turnover": team.combined_turnover,
                 "turnover_needed": team.turnover_needed,
+                "capacity": team.capacity,
                 "score": team.score,
                 "score_parts": {
                     "fit_total": team.fit_total,
