@@ -57,6 +57,7 @@ def explain_command(
     parts = Table(title="Score parts (weighted mean of known parts, then adjustments, clipped to 0-1)")
     for col in ("part", "value", "weight", "explanation"):
         parts.add_column(col, overflow="fold")
+    weights = {o.name: weights.get(o.name, 0.0) * o.weight_factor for o in ex.outcomes if o.kind == FEATURE}
     known = {o.name: o for o in ex.outcomes if o.kind == FEATURE and o.value is not None}
     total_w = sum(weights.get(n, 0.0) for n in known)
     for o in ex.outcomes:

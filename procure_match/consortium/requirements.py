@@ -16,9 +16,10 @@ Fit of an enterprise for a requirement (``assess``):
   how well the enterprise's own CPV codes agree with the group's codes: 1.0 at group level or deeper,
   ``consortium.division_match_factor`` (0.8) at division level, ``consortium.no_cpv_match_factor``
   (0.5) otherwise or when the enterprise lists no codes;
-* a service: the whole-notice row's fit when the enterprise shows it supplies that service (a
-  declared CPV code in the family, or a code inferred from its SIC codes or description, named as the
-  member's evidence), else that fit x ``consortium.no_cpv_match_factor`` ("no sign of catering in its
+* a service: when the enterprise shows it supplies that service (a declared CPV code in the family,
+  or a code inferred from its SIC codes or description, named as the member's evidence), the
+  whole-notice row's score with its CPV part measured against the service's codes (``service_fit``);
+  else the whole-notice fit x ``consortium.no_cpv_match_factor`` ("no sign of catering in its
   CPV codes, SIC codes or description");
 * a single CPV group, or the whole notice: the whole-notice row's fit, unchanged.
 
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field
 from procure_match.domain import Candidate, Enterprise, Tender
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary, group_of
 from procure_match.reference.services import BY_KEY, families_for_cpv, notice_services
+from procure_match.scoring.rank import combine, weights_from
+from procure_match.scoring.rules import CPV, DISTANCE, RADIUS_PENALTY, SEMANTIC, SME_BONUS, VCSE_BONUS, cpv_part
 from procure_match.settings import Settings
 
 WORK_KINDS = ("lot", "service", "cpv group", "notice")
@@ -263,6 +266,18 @@ def service_evidence(enterprise: Enterprise, family_key: str) -> str | None:
     return None
 
 
+def service_fit(row: Candidate, ent: Enterprise, codes: tuple[str, ...], settings: Settings) -> float:
+    """The row's score with its CPV part measured against one service's codes instead of the whole
+    notice's: the same text similarity, distance and adjustments, so a specialist in one part of a
+    many-part notice is not marked down for the parts it does not do."""
+    cpv = cpv_part(codes, ent.cpv_codes, ent.cpv_inferred, ent.cpv_inferred_from, settings.scan.inferred_cpv_factor)
+    weights = weights_from(settings.scan)
+    weights[CPV] = weights.get(CPV, 0.0) * cpv.weight_factor
+    features = {SEMANTIC: row.parts.get(SEMANTIC), CPV: cpv.value, DISTANCE: row.parts.get(DISTANCE)}
+    adjustment = sum(row.parts.get(name) or 0.0 for name in (VCSE_BONUS, SME_BONUS, RADIUS_PENALTY))
+    return combine(features, weights, adjustment)
+
+
 def _cell(req: Requirement, rows: list[Candidate], ent: Enterprise, multi_group: bool, settings: Settings) -> Cell:
     """How one enterprise stands against one work requirement."""
     whole = next((r for r in rows if r.lot_id is None), None)
@@ -277,7 +292,9 @@ def _cell(req: Requirement, rows: list[Candidate], ent: Enterprise, multi_group:
     unsure = ""
     if req.kind == "service" and req.service:
         evidence = service_evidence(ent, req.service) or ""
-        if not evidence:
+        if evidence:
+            fit = service_fit(row, ent, req.cpv_codes, settings)
+        else:
             fit *= settings.consortium.no_cpv_match_factor
             unsure = f" (no sign of {BY_KEY[req.service].label} in its CPV codes, SIC codes or description)"
     fit = min(1.0, max(0.0, fit))

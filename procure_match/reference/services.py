@@ -49,7 +49,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         label="cleaning",
         cpv=("90910000", "90911200", "90919200"),
         cpv_prefixes=("909", "90911", "90919"),
-        sic_prefixes=("8121", "8122", "8129"),
+        sic_prefixes=("812",),
         words=r"\bclean(?:ing|ers?)\b|\bjanitorial\b|\bwashroom|\bhygiene services\b|\bwindow clean",
     ),
     ServiceFamily(

@@ -50,6 +50,7 @@ class RuleOutcome:
     value: float | None
     passed: bool | None
     sentence: str
+    weight_factor: float = 1.0  # a feature: its configured weight is scaled by this (inferred CPV: weaker)
 
 
 def _money(x: float) -> str:
@@ -98,26 +99,24 @@ def cpv_part(
     inferred_from: tuple[str, ...] = (),
     factor: float = 0.6,
 ) -> RuleOutcome:
-    """CPV agreement on the declared codes; with none declared, on the inferred ones scaled by ``factor``
-    (``scan.inferred_cpv_factor``), saying where the matching code was inferred from."""
+    """CPV agreement on the declared codes; with none declared, on the inferred ones, counted with
+    ``factor`` x the CPV weight (``scan.inferred_cpv_factor``: a weaker feature), saying where the
+    matching code was inferred from."""
     if declared or not inferred or not tender_codes or factor <= 0:
         return cpv_agreement(tender_codes, declared)
-    best = max(
+    outcome, code, source = max(
         (
             (cpv_agreement(tender_codes, (code,)), code, source)
             for code, source in zip(inferred, inferred_from, strict=True)
         ),
         key=lambda x: (x[0].value or 0.0, -inferred.index(x[1])),
     )
-    outcome, code, source = best
+    weaker = f"counted at {factor:g}x the CPV weight (inferred, not declared)"
     if not outcome.value:
-        sentence = f"No CPV code inferred for the enterprise (from {source}) shares a division with the notice's codes."
-        return RuleOutcome(CPV, FEATURE, 0.0, None, sentence)
-    said = outcome.sentence.replace(f"{code} (enterprise)", f"{code} (inferred from {source})")
-    sentence = (
-        f"{said} Counted at {factor:g}x ({outcome.value:.2f} -> {outcome.value * factor:.2f}): inferred, not declared."
-    )
-    return RuleOutcome(CPV, FEATURE, outcome.value * factor, None, sentence)
+        sentence = f"No CPV code inferred for the enterprise shares a division with the notice's codes ({weaker})."
+        return RuleOutcome(CPV, FEATURE, 0.0, None, sentence, factor)
+    said = outcome.sentence.replace(f"{code} (enterprise)", f"{code} (inferred from {source})").rstrip(".")
+    return RuleOutcome(CPV, FEATURE, outcome.value, None, f"{said}; {weaker}.", factor)
 
 
 def distance_closeness(km: float, radius_km: float) -> float:
