@@ -43,7 +43,7 @@ def test_facilities_notice_yields_a_team_of_cleaning_grounds_and_catering_co_ope
     assert best.capacity == "not checked"  # the notice states no value
     lead = best.member(best.lead)
     assert lead.covers, "a lead covers a requirement"
-    (record,) = [r for r in consortia_records(teams[:1], run.result)]
+    (record,) = consortia_records(teams[:1], run.result)
     parts = {p["name"]: p["covers"] for p in record["member_parts"]}
     assert parts["A Clean Sweep Co-operative"][0].startswith("cleaning (from the notice's words: 'cleaning')")
     assert "supplies it: SIC 81200" in parts["A Clean Sweep Co-operative"][0]
@@ -68,7 +68,7 @@ def test_real_open_notices_propose_multi_member_teams(shared_data, tmp_path, dir
         now=datetime(2025, 11, 7, tzinfo=UTC),
         store_path=tmp_path / "h.sqlite",
     )
-    folder = write_scan_folder(tmp_path / "out", run, settings)
+    write_scan_folder(tmp_path / "out", run, settings)
     records = json.loads((tmp_path / "out" / "consortia.json").read_text(encoding="utf-8"))
     feasible = [r for r in records if r["feasible"]]
     multi = [r for r in feasible if len(r["members"]) > 1]
