@@ -3,11 +3,12 @@
 Each family is a kind of work a social enterprise sells and a notice asks for ("cleaning", "grounds
 maintenance", "catering"). The table is used three ways:
 
-* **SIC -> CPV concordance** (``cpv_from_sic``): an enterprise whose SIC code falls under one of a
+* **SIC -> CPV concordance** (``families_for_sic``): an enterprise whose SIC code falls under one of a
   family's SIC prefixes is inferred to supply that family's CPV codes ("inferred from SIC 81210").
-* **description -> CPV** (``cpv_from_text``): an enterprise whose description or sectors use a
-  family's words is inferred to supply its CPV codes ("inferred from the description: 'cleaning'").
-* **service lines of a notice** (``services_in``): a notice's CPV codes and the words of its title
+* **description -> CPV** (``enterprise_evidence``): an enterprise whose description or sectors use a
+  family's words (families with ``description_words``) is inferred to supply its CPV codes
+  ("inferred from the description: 'cleaning'").
+* **service lines of a notice** (``notice_services``): a notice's CPV codes and the words of its title
   and description name the distinct services it asks for, which the consortium stage makes into
   separate requirements ("cleaning, grounds maintenance and catering" -> three).
 
@@ -41,6 +42,10 @@ class ServiceFamily:
     # words are everyday notice boilerplate ("training", "research", "events", "communications") or
     # name the client rather than the work ("youth services", "hosting"): only their CPV codes count.
     notice_words: bool = True
+    # Whether an enterprise's description may show it supplies this family. Off where the words are
+    # as often about audiences, clients or side activities ("events", "training", "legal services",
+    # "communications", "books"): only SIC and declared codes count (checked on a sample of worker co-ops).
+    description_words: bool = True
 
 
 FAMILIES: tuple[ServiceFamily, ...] = (
@@ -135,7 +140,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         cpv=("90500000", "90510000", "90514000"),
         cpv_prefixes=("905", "9051", "9052"),
         sic_prefixes=("38", "39"),
-        words=r"\bwaste\b|\brecycl\w*|\breuse\b|\bre-use\b|\bupcycl\w*|\bskip hire\b|\bclearances?\b",
+        words=r"\bwaste\b|\brecycling\b|\breuse\b|\bre-use\b|\bupcycl\w*|\bskip hire\b|\bclearances?\b",
     ),
     ServiceFamily(
         key="care",
@@ -144,7 +149,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         cpv_prefixes=("853", "8531", "8532"),
         sic_prefixes=("87", "881", "8899"),
         words=r"\bsocial care\b|\bhome care\b|\bdomiciliary\b|\bcare (?:homes?|services|workers?|and support)\b"
-        r"|\bsupported living\b|\bpersonal assistants?\b|\bcarers?\b|\bsupport workers?\b|\brespite\b",
+        r"|\bsupported living\b|\bpersonal assistants?\b|\bsupport workers?\b|\brespite care\b",
     ),
     ServiceFamily(
         key="health",
@@ -175,6 +180,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         words=r"\btraining\b|\bcourses?\b|\beducation(?:al)?\b|\btuition\b|\bteaching\b|\bworkshops\b|\blearning\b"
         r"|\bapprenticeships?\b",
         notice_words=False,
+        description_words=False,
     ),
     ServiceFamily(
         key="it",
@@ -196,6 +202,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         words=r"\bgraphic design\w*|\bdesign (?:agency|studio|services)\b|\bbranding\b|\bmarketing\b"
         r"|\bcommunications\b|\bfilm(?:s|making| production)?\b|\bvideo\w*|\bphotograph\w*|\banimation\b",
         notice_words=False,
+        description_words=False,
     ),
     ServiceFamily(
         key="printing",
@@ -205,6 +212,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         sic_prefixes=("18", "58"),
         words=r"\bprint(?:ing|ers?)\b|\bpublish\w*|\bbooks?\b|\bleaflets?\b",
         notice_words=False,
+        description_words=False,
     ),
     ServiceFamily(
         key="consultancy",
@@ -213,7 +221,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         cpv_prefixes=("794", "73", "79311", "79315"),
         sic_prefixes=("702", "72", "732"),
         words=r"\bconsultan(?:cy|ts?)\b|\bresearch\b|\bevaluation\b|\bfeasibility\b|\bbusiness support\b"
-        r"|\bfacilitation\b|\bstrategy\b|\borganisational development\b",
+        r"|\bfacilitation\b|\borganisational development\b",
         notice_words=False,
     ),
     ServiceFamily(
@@ -225,6 +233,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         words=r"\baccount(?:ancy|ants|ing services)\b|\baudit\w*|\bbookkeeping\b|\bpayroll\b"
         r"|\blegal (?:services|advice)\b|\bsolicitors?\b",
         notice_words=False,
+        description_words=False,
     ),
     ServiceFamily(
         key="arts",
@@ -235,6 +244,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         words=r"\barts?\b|\btheatre\b|\bmusic(?:al|ians?)?\b|\bevents?\b|\bfestivals?\b|\bexhibitions?\b"
         r"|\bheritage\b|\bperformances?\b|\bcreative\b",
         notice_words=False,
+        description_words=False,
     ),
     ServiceFamily(
         key="translation",
@@ -315,7 +325,8 @@ def enterprise_evidence(sic_codes: tuple[str, ...], text: str, cpv_codes: tuple[
         for f in families_for_sic(code):
             out.setdefault(f.key, Evidence(f, f"SIC {code}"))
     for f, phrase in words_in(text):
-        out.setdefault(f.key, Evidence(f, f"the description: {phrase!r}"))
+        if f.description_words:
+            out.setdefault(f.key, Evidence(f, f"the description: {phrase!r}"))
     return out
 
 
