@@ -133,6 +133,7 @@ def scan_command(
         list[Path] | None,
         typer.Option(
             "--enrich",
+            metavar="FILE",
             help="CSV of turnover/employees by organisation and year (e.g. Co-operatives UK economy data), "
             "joined on id or registered number; repeatable (settings: directory.enrichment).",
         ),

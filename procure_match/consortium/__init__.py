@@ -47,6 +47,7 @@ class TeamMember:
     shared_consortia: list[str] = field(default_factory=list)  # consortia shared with another member
     rows: list[Candidate] = field(default_factory=list)  # its candidate rows for this notice (evidence)
     evidence: dict[str, str] = field(default_factory=dict)  # service requirement id -> why it supplies it
+    shares: list[str] = field(default_factory=list)  # a capacity partner: the requirements it can cover (shares)
     size_source: str = ""  # where its turnover came from when not the directory (enrichment file and year)
 
 
@@ -143,6 +144,7 @@ def _member_details(
                 shared_consortia=sorted(set(c.enterprise.consortia) & others),
                 rows=c.rows,
                 evidence={work[i].id: c.cells[i].evidence for i in range(len(work)) if c.cells[i].evidence},
+                shares=[] if covers else [work[i].id for i, cell in enumerate(c.cells) if cell.covers],
                 size_source=c.enterprise.size_source,
             )
         )

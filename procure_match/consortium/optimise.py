@@ -10,9 +10,10 @@ The problem, in numbers only (no enterprises, no text), so it can be tested agai
   turnovers are all known and fall short is not a team;
 * given a team, each requirement is assigned to the member with the highest fit for it (ties go to
   the lower index, i.e. the better-ranked candidate); a member may cover several requirements;
-* a member assigned no requirement is allowed only as a *capacity partner*: the team's capacity is
-  met, its turnover is recorded and without it the known turnovers would fall short (otherwise it is
-  padding and the team is rejected): every member covers a work requirement or verified capacity;
+* a member assigned no requirement is allowed only as a *capacity partner*: it can cover some
+  requirement (it shares that work), the team's capacity is met, its turnover is recorded and
+  without it the known turnovers would fall short (otherwise it is padding and the team is
+  rejected); a member that could cover nothing is never part of a team;
 * value = sum of assigned fits - ``member_penalty`` x members + ``shared_bonus`` x pairs of members
   who already share a consortium.
 
@@ -87,9 +88,13 @@ def _capacity(inst: Instance, team: tuple[int, ...], assignment: list[int]) -> t
         return None
     assigned = set(assignment)
     for m in team:
+        if m in assigned:
+            continue
         own = inst.turnover[m]
-        if m not in assigned and (status != "met" or own is None or known - own >= need):  # type: ignore[operator]
-            return None  # idle and not needed to meet capacity on recorded figures: padding
+        if all(f is None for f in inst.fits[m]):
+            return None  # a member that could cover nothing is never part of a team
+        if status != "met" or own is None or known - own >= need:  # type: ignore[operator]
+            return None  # sharing work it can do, but not needed to meet capacity on recorded figures: padding
     return known, status
 
 
@@ -145,15 +150,8 @@ class _Best:
 
 
 def _useful(inst: Instance) -> list[int]:
-    """Members that can be in some valid team: they cover a requirement or bring recorded turnover that is needed."""
-    need = inst.needed_turnover
-    out = []
-    for m in range(inst.n_members):
-        covers = any(f is not None for f in inst.fits[m])
-        own = inst.turnover[m]
-        if covers or (need is not None and own is not None and own > 0):
-            out.append(m)
-    return out
+    """Members that can be in some valid team: those that can cover a requirement."""
+    return [m for m in range(inst.n_members) if any(f is not None for f in inst.fits[m])]
 
 
 def _mask(flags: Iterable[bool]) -> int:

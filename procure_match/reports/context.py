@@ -369,7 +369,7 @@ def brief_context(
                 "name": m.name,
                 "role": m.role,
                 "legal_form": legal_form_text(ent),
-                "covers": [_covered_part(labels[r], member_by_id[m.enterprise_id], r) for r in m.covers],
+                "covers": member_covers(member_by_id[m.enterprise_id], labels),
                 "turnover": size_text(ent),
                 "inferred_cpv": "" if ent.cpv_codes else inferred_cpv_text(ent),
                 "distance": "unknown" if m.distance_km is None else f"{m.distance_km:.0f} km",
@@ -454,15 +454,21 @@ def _covered_part(label: str, member: TeamMember, requirement_id: str) -> str:
     return f"{label} (fit {member.fits.get(requirement_id, 0):.2f}" + (f"; supplies it: {why})" if why else ")")
 
 
+def member_covers(m: TeamMember, labels: dict[str, str]) -> list[str]:
+    """The parts a member covers in words; a capacity partner shares work it can do and brings turnover."""
+    if m.covers:
+        return [_covered_part(labels[r], m, r) for r in m.covers]
+    return [f"shares {_covered_part(labels[r], m, r)}, bringing recorded turnover the team needs" for r in m.shares]
+
+
 def _member_part(m: TeamMember, team: Team) -> dict[str, Any]:
-    """What one member brings, in words: the requirements it covers (with its evidence), or capacity."""
+    """What one member brings, in words: the requirements it covers, with its fit and evidence."""
     labels = {r.id: r.label for r in team.requirements}
-    covers = [_covered_part(labels[r], m, r) for r in m.covers]
     return {
         "enterprise_id": m.enterprise_id,
         "name": m.name,
         "role": m.role,
-        "covers": covers or ["capacity: recorded turnover the team needs"],
+        "covers": member_covers(m, labels),
         "turnover": m.turnover,
         "turnover_source": m.size_source or ("the directory" if m.turnover is not None else "not recorded"),
     }

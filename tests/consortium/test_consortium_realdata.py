@@ -96,7 +96,7 @@ def test_real_notices_give_valid_teams_and_reports(shared_data, tmp_path):
             elif team.capacity == "unverified":  # an unknown turnover is never counted as £0
                 assert any(enterprises[m].turnover is None for m in team.members)
             for m in team.member_details:  # no member covers nothing; a lead covers work
-                assert m.covers or (m.role == "capacity partner" and team.capacity == "met")
+                assert m.covers or (m.role == "capacity partner" and m.shares and team.capacity == "met")
                 assert m.role != "lead" or m.covers
         assert len({frozenset(t.members) for t in teams}) == len(teams)
         all_enterprises.update(enterprises)
