@@ -18,8 +18,11 @@ sanitation services"; SIC 81.30 "Landscape service activities" <-> CPV 7731 "Hor
 services" and 77314000 "Grounds maintenance services"; ...). Only pairs whose titles describe the
 same work were kept; a SIC class with no clear CPV counterpart (e.g. 94.99 "Other membership
 organisations") is left out rather than guessed. Words were chosen from the same titles plus the
-common trade words of UK notices and directory descriptions, and checked on the worker co-operative
-directory (``bench`` README: inferred-code precision). The CPV codes are the most specific codes that
+common trade words of UK notices and directory descriptions, and checked by eye on samples of the
+worker co-operative directory and of the 2020 Contracts Finder exports (never the held-out November
+2025 file). Words that named clients, audiences or boilerplate more often than the work ("care homes"
+as customers, "training", "events", "recycled" paper) were dropped or limited (``notice_words``,
+``description_words``). The CPV codes are the most specific codes that
 still cover the family's usual notices, so ``reference.cpv.agreement`` finds them at group level or deeper.
 """
 
@@ -148,7 +151,7 @@ FAMILIES: tuple[ServiceFamily, ...] = (
         cpv=("85310000", "85311000", "85312000"),
         cpv_prefixes=("853", "8531", "8532"),
         sic_prefixes=("87", "881", "8899"),
-        words=r"\bsocial care\b|\bhome care\b|\bdomiciliary\b|\bcare (?:homes?|services|workers?|and support)\b"
+        words=r"\bsocial care\b|\bhome care\b|\bdomiciliary\b|\bcare (?:services|workers?|and support)\b"
         r"|\bsupported living\b|\bpersonal assistants?\b|\bsupport workers?\b|\brespite care\b",
     ),
     ServiceFamily(
