@@ -428,7 +428,11 @@ def brief_context(
         },
         "capacity": {
             "rows": capacity_rows,
-            "total": gbp(team.combined_turnover),
+            "total": gbp(team.combined_turnover)
+            if any(m.turnover is not None for m in team.member_details)
+            else "not recorded",
+            "no_gaps": "No gaps: every requirement is covered and capacity is "
+            + {"met": "met.", "unverified": "unverified (see the risks)."}.get(team.capacity, "not checked."),
             "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
             "how": capacity.note,
             "met": team.capacity != "unverified"
