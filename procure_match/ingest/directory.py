@@ -518,8 +518,8 @@ class _Builder:
                 "legal form left unknown (raw text kept)",
                 "give the full legal form, e.g. 'company limited by guarantee' or 'community interest company'",
             )
-        elif legal.form is not None and not legal.evidence.startswith("legal form"):
-            self.report.counts["directory:legal_form_inferred"] += 1
+        elif legal.form is not None and normalise_legal_form(legal_raw) is None:
+            self.report.counts["directory:legal_form_inferred"] += 1  # decided by ownership, name or ids
         return legal
 
     def postcode(self, row: _Row, record: str) -> str | None:

@@ -67,6 +67,7 @@ def test_worker_owned_companies_are_co_operatives(shared_data, lookup):
     forms = Counter(e.legal_form for e in ents)
     assert forms["co-operative company"] == 258 and forms[None] == 0
     assert not any("ambiguous" in p.problem for p in rep.problems)
+    assert rep.counts["directory:legal_form_inferred"] == 258
     assert sum(1 for e in ents if e.is_social_legal_form) == 258 + 94 + 20  # co-op companies, societies, CICs
     mbd = next(e for e in ents if e.name == "Metro-Boulot-Dodo")
     assert mbd.legal_form == "co-operative company"
