@@ -27,6 +27,7 @@ SCHEME_CHARITY_NI = "GB-NIC"
 LEGAL_FORMS = (
     "community interest company",
     "co-operative society",
+    "co-operative company",  # a co-operative by ownership (workers, consumers, ...) registered as a company
     "community benefit society",
     "charitable incorporated organisation",
     "charity",
@@ -43,6 +44,7 @@ SOCIAL_LEGAL_FORMS = frozenset(
     {
         "community interest company",
         "co-operative society",
+        "co-operative company",
         "community benefit society",
         "charitable incorporated organisation",
         "charity",
@@ -189,10 +191,14 @@ class Enterprise:
     name: str
     legal_form: str | None = None  # one of LEGAL_FORMS, or None when unknown
     legal_form_raw: str | None = None
+    legal_form_evidence: str = ""  # which signals decided legal_form ("" when unknown)
     registration_ids: tuple[str, ...] = ()  # e.g. ("GB-COH-01234567", "GB-MPR-12345R")
     description: str = ""
     sectors: tuple[str, ...] = ()
-    cpv_codes: tuple[str, ...] = ()
+    cpv_codes: tuple[str, ...] = ()  # declared by the directory
+    # Inferred from SIC codes and the description (ingest.profile), never declared; one source per code.
+    cpv_inferred: tuple[str, ...] = ()
+    cpv_inferred_from: tuple[str, ...] = ()  # e.g. "SIC 81210", "the description: 'cleaning'"
     sic_codes: tuple[str, ...] = ()  # 5-digit strings, leading zeros kept
     postcode: str | None = None
     latitude: float | None = None
@@ -200,6 +206,7 @@ class Enterprise:
     location_precision: str | None = None  # "postcode", "district", "file" or None
     turnover: float | None = None  # GBP a year
     employees: int | None = None
+    size_source: str = ""  # where turnover/employees came from when not the directory: "2016-03-31, economy.csv"
     certifications: tuple[str, ...] = ()
     consortia: tuple[str, ...] = ()
     max_contract_value: float | None = None  # GBP, when the enterprise states one

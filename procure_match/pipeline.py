@@ -116,7 +116,7 @@ def load_inputs(notice_paths: Sequence[str | Path], directory_path: str | Path, 
             settings,
             parse,
             lambda ents: [enterprise_text(e, cpv, sic) for e in ents],
-            reference_files=[postcodez_file()],
+            reference_files=[postcodez_file(), *settings.directory.enrichment],
         )
         enterprises, dir_report, plain_texts, note = snap.enterprises, snap.report, snap.texts, snap.note
         report.counts["directory:snapshot_reused"] += int(snap.reused)

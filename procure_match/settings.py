@@ -121,6 +121,10 @@ class DirectorySettings:
     snapshots: bool = True
     # Folder for those copies (the 4 newest are kept). "" = <user data folder>/directory-snapshots.
     snapshot_dir: str = ""
+    # Optional CSV files of turnover/employees by organisation and year (e.g. Co-operatives UK's economy
+    # data), joined on the enterprise's id or registration number; the latest year fills what the
+    # directory does not record, said with its year and file. CLI: scan --enrich FILE.
+    enrichment: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
         out = [] if 0 <= self.header_match_threshold <= 100 else ["directory.header_match_threshold must be 0-100"]
@@ -180,6 +184,9 @@ class ScanSettings:
     weight_semantic: float = 0.6
     weight_cpv: float = 0.25
     weight_distance: float = 0.15
+    # CPV codes inferred from an enterprise's SIC codes or description (not declared) count at this
+    # fraction of the CPV agreement they reach (0 = ignore them, 1 = as declared).
+    inferred_cpv_factor: float = 0.6
     vcse_bonus: float = 0.05
     sme_bonus: float = 0.02
 
@@ -204,6 +211,8 @@ class ScanSettings:
         factors = (self.distance_weight_on_site, self.distance_weight_mixed, self.distance_weight_remote)
         if not all(0 <= f <= 1 for f in factors):
             out.append("scan.distance_weight_on_site, _mixed and _remote must be 0-1")
+        if not 0 <= self.inferred_cpv_factor <= 1:
+            out.append("scan.inferred_cpv_factor must be 0-1")
         if not (0 <= self.vcse_bonus <= 1 and 0 <= self.sme_bonus <= 1):
             out.append("scan.vcse_bonus and scan.sme_bonus must be 0-1")
         weights = (self.weight_semantic, self.weight_cpv, self.weight_distance)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
 from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides
+from procure_match.profiles import profile_lines
 from procure_match.scoring.rank import combine
 from procure_match.scoring.rules import FEATURE, SOFT
 
@@ -52,11 +53,14 @@ def explain_command(
     out.print(f"[bold]{escape(what)}[/]  ×  [bold]{escape(ex.enterprise.name)}[/] ({escape(ex.enterprise.id)})")
     out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status_text}", highlight=False)
     out.print(f"where: {escape(delivery_text(ex.target.delivery_facts()))}", highlight=False)
+    for line in profile_lines(ex.enterprise):
+        out.print(escape(line), highlight=False)
 
     weights = target_weights(ex.target, settings)  # distance weight scaled by the delivery mode
     parts = Table(title="Score parts (weighted mean of known parts, then adjustments, clipped to 0-1)")
     for col in ("part", "value", "weight", "explanation"):
         parts.add_column(col, overflow="fold")
+    weights = {o.name: weights.get(o.name, 0.0) * o.weight_factor for o in ex.outcomes if o.kind == FEATURE}
     known = {o.name: o for o in ex.outcomes if o.kind == FEATURE and o.value is not None}
     total_w = sum(weights.get(n, 0.0) for n in known)
     for o in ex.outcomes:

@@ -37,8 +37,12 @@ EmbedderOption = Annotated[
 SUMMARY_ROWS = 15
 
 
-def apply_overrides(settings: Settings, *, top_k: int | None = None, embedder: str | None = None) -> Settings:
+def apply_overrides(
+    settings: Settings, *, top_k: int | None = None, embedder: str | None = None, enrich: list[Path] | None = None
+) -> Settings:
     """Command-line overrides, checked like the settings file (every problem at once)."""
+    if enrich:
+        settings.directory.enrichment = [*settings.directory.enrichment, *(str(p) for p in enrich)]
     if top_k is not None:
         settings.scan.top_k = top_k
     if embedder is not None:
@@ -128,6 +132,15 @@ def scan_command(
             "--as-of", help="Judge deadlines as of this date (YYYY-MM-DD) instead of now, e.g. to re-run a past week."
         ),
     ] = None,
+    enrich: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--enrich",
+            metavar="FILE",
+            help="CSV of turnover/employees by organisation and year (e.g. Co-operatives UK economy data), "
+            "joined on id or registered number; repeatable (settings: directory.enrichment).",
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Match notices to social enterprises; write matches.json/.csv, settings.toml and ingest-report.json.
@@ -141,7 +154,9 @@ def scan_command(
     from procure_match.scan_folder import write_scan_folder
 
     # Everything cheap first: settings, overrides, dates and paths, before any model loads.
-    settings = apply_overrides(get_settings(settings_path), top_k=top_k, embedder=embedder)
+    settings = apply_overrides(get_settings(settings_path), top_k=top_k, embedder=embedder, enrich=enrich)
+    for extra in settings.directory.enrichment:
+        check_paths([extra], directory)
     since_date = parse_since(since)
     as_of_date = parse_since(as_of, option="--as-of")
     now = utc_now() if as_of_date is None else datetime.combine(as_of_date, time.min, tzinfo=UTC)

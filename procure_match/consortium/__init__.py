@@ -22,7 +22,7 @@ from procure_match.consortium.requirements import (
 )
 from procure_match.domain import Candidate, Enterprise, ScanResult, Tender
 from procure_match.reference.cpv import CpvVocabulary
-from procure_match.settings import Settings
+from procure_match.settings import ConsortiumSettings, Settings
 
 __all__ = [
     "Requirement",
@@ -41,11 +41,14 @@ class TeamMember:
     role: str  # "lead" | "partner" | "capacity partner"
     covers: list[str]  # requirement ids assigned to this member
     fits: dict[str, float]  # requirement id -> fit, for every requirement it could cover
-    turnover: float | None
+    turnover: float | None  # None = not recorded (capacity then "unverified", never counted as £0)
     distance_km: float | None
     rank: int
     shared_consortia: list[str] = field(default_factory=list)  # consortia shared with another member
     rows: list[Candidate] = field(default_factory=list)  # its candidate rows for this notice (evidence)
+    evidence: dict[str, str] = field(default_factory=dict)  # service requirement id -> why it supplies it
+    shares: list[str] = field(default_factory=list)  # a capacity partner: the requirements it can cover (shares)
+    size_source: str = ""  # where its turnover came from when not the directory (enrichment file and year)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -59,8 +62,9 @@ class Team:
     lead: str | None = None
     assignment: dict[str, str] = field(default_factory=dict)  # work requirement id -> enterprise id
     member_details: list[TeamMember] = field(default_factory=list)
-    combined_turnover: float = 0.0
+    combined_turnover: float = 0.0  # the recorded turnovers added up
     turnover_needed: float | None = None
+    capacity: str = "not checked"  # "met" | "unverified" (a member's turnover is not recorded) | "not checked"
     score: float = 0.0  # the objective: fits - penalties + bonuses
     fit_total: float = 0.0
     penalty: float = 0.0
@@ -81,16 +85,9 @@ class Team:
         return next(m for m in self.member_details if m.enterprise_id == enterprise_id)
 
 
-def turnover_recorded(contenders: list[Contender]) -> bool:
-    """Whether any contender has a recorded turnover: when none has, team capacity cannot be checked (it is
-    unverified, never a failure: an unknown turnover is not £0)."""
-    return any(c.enterprise.turnover is not None for c in contenders)
-
-
 def team_instance(contenders: list[Contender], requirements: list[Requirement], settings: Settings) -> Instance:
     cfg = settings.consortium
     capacity = next(r for r in requirements if r.kind == "capacity")
-    needed = capacity.turnover_needed if turnover_recorded(contenders) else None
     consortia = [set(c.enterprise.consortia) for c in contenders]
     shared = frozenset(
         (i, j) for i, a in enumerate(consortia) if a for j in range(i + 1, len(consortia)) if a & consortia[j]
@@ -98,7 +95,7 @@ def team_instance(contenders: list[Contender], requirements: list[Requirement], 
     return Instance(
         fits=tuple(tuple(cell.fit if cell.covers else None for cell in c.cells) for c in contenders),
         turnover=tuple(c.turnover for c in contenders),
-        needed_turnover=needed,
+        needed_turnover=capacity.turnover_needed,
         shared=shared,
         max_members=cfg.max_members,
         member_penalty=cfg.member_penalty,
@@ -107,22 +104,28 @@ def team_instance(contenders: list[Contender], requirements: list[Requirement], 
 
 
 def _lead(sol: Solution, pool: list[Contender], work: list[Requirement]) -> int:
-    """The largest-turnover member among those covering the largest requirement (by value, else the first)."""
+    """The member leading the bid: among those assigned a requirement and able to cover the largest one (by
+    value, else the first), the largest recorded turnover; a lead always covers a requirement."""
     values = [r.value_gbp if r.value_gbp is not None else -1.0 for r in work]
     largest = max(range(len(work)), key=lambda i: (values[i], -i))
-    covering = [m for m in sol.members if pool[m].cells[largest].covers] or [sol.assignment[largest]]
-    return max(covering, key=lambda m: (pool[m].turnover, m == sol.assignment[largest], -pool[m].rank))
+    assigned = set(sol.assignment)
+    covering = [m for m in sol.members if m in assigned and pool[m].cells[largest].covers] or [sol.assignment[largest]]
+
+    def key(m: int) -> tuple[float, bool, int]:
+        own = pool[m].turnover
+        return (own if own is not None else -1.0, m == sol.assignment[largest], -pool[m].rank)
+
+    return max(covering, key=key)
 
 
-def _build_team(
-    tender: Tender, alternative: int, sol: Solution, pool: list[Contender], reqs: list[Requirement], settings: Settings
-) -> Team:
-    cfg = settings.consortium
-    work = [r for r in reqs if r.is_work]
-    capacity = next(r for r in reqs if r.kind == "capacity")
-    lead = _lead(sol, pool, work)
-    first_task = {m: sol.assignment.index(m) if m in sol.assignment else len(work) for m in sol.members}
-    ordered = [lead, *sorted((m for m in sol.members if m != lead), key=lambda m: (first_task[m], pool[m].rank))]
+def _ordered_members(sol: Solution, pool: list[Contender], lead: int, n_work: int) -> list[int]:
+    first_task = {m: sol.assignment.index(m) if m in sol.assignment else n_work for m in sol.members}
+    return [lead, *sorted((m for m in sol.members if m != lead), key=lambda m: (first_task[m], pool[m].rank))]
+
+
+def _member_details(
+    sol: Solution, pool: list[Contender], ordered: list[int], work: list[Requirement]
+) -> list[TeamMember]:
     details = []
     for m in ordered:
         c = pool[m]
@@ -132,7 +135,7 @@ def _build_team(
             TeamMember(
                 enterprise_id=c.enterprise.id,
                 name=c.enterprise.name,
-                role="lead" if m == lead else ("partner" if covers else "capacity partner"),
+                role="lead" if m == ordered[0] else ("partner" if covers else "capacity partner"),
                 covers=covers,
                 fits={work[i].id: round(cell.fit, 4) for i, cell in enumerate(c.cells) if cell.covers and cell.fit},
                 turnover=c.enterprise.turnover,
@@ -140,18 +143,27 @@ def _build_team(
                 rank=c.rank,
                 shared_consortia=sorted(set(c.enterprise.consortia) & others),
                 rows=c.rows,
+                evidence={work[i].id: c.cells[i].evidence for i in range(len(work)) if c.cells[i].evidence},
+                shares=[] if covers else [work[i].id for i, cell in enumerate(c.cells) if cell.covers],
+                size_source=c.enterprise.size_source,
             )
         )
-    names = {pool[m].enterprise.id: pool[m].enterprise.name for m in ordered}
+    return details
+
+
+def _team_reasons(
+    sol: Solution, pool: list[Contender], ordered: list[int], reqs: list[Requirement], cfg: ConsortiumSettings
+) -> list[str]:
+    work = [r for r in reqs if r.is_work]
+    capacity = next(r for r in reqs if r.kind == "capacity")
     reasons = []
     if len(ordered) == 1:
-        reasons.append(f"{names[pool[lead].enterprise.id]} covers every requirement alone")
+        reasons.append(f"{pool[ordered[0]].enterprise.name} covers every requirement alone")
     else:
         reasons.append(
             f"{len(ordered)} members cover all {len(work)} requirement(s), each with fit at least {cfg.min_fit:.2f}"
         )
-    checked = capacity.turnover_needed is not None and turnover_recorded(pool)
-    if checked:
+    if sol.capacity == "met":
         reasons.append(
             f"combined turnover {gbp(sol.turnover)} meets the {gbp(capacity.turnover_needed)} needed ({capacity.note})"
         )
@@ -166,25 +178,47 @@ def _build_team(
         f"score {sol.value:.3f} = sum of fits {sol.fit_total:.3f} - {len(ordered)} member(s) x {cfg.member_penalty:g}"
         f" + {pairs} shared-consortium pair(s) x {cfg.shared_consortium_bonus:g}"
     )
+    return reasons
+
+
+def _team_risks(
+    tender: Tender,
+    sol: Solution,
+    pool: list[Contender],
+    ordered: list[int],
+    reqs: list[Requirement],
+    settings: Settings,
+) -> list[str]:
+    capacity = next(r for r in reqs if r.kind == "capacity")
     risks = []
     if capacity.turnover_needed is None:
         risks.append(f"capacity not checked: {capacity.note}")
-    elif not checked:
+    elif sol.capacity == "unverified":
+        unknown = [pool[m].enterprise.name for m in ordered if pool[m].turnover is None]
+        recorded = f"recorded {gbp(sol.turnover)} so far, " if len(unknown) < len(ordered) else ""
         risks.append(
-            f"capacity unverified: no turnover is on record; check the members' combined turnover reaches "
-            f"{gbp(capacity.turnover_needed)} ({capacity.note})"
+            f"capacity unverified: {gbp(capacity.turnover_needed)} combined turnover needed ({capacity.note}); "
+            f"{recorded}no turnover on record for {', '.join(unknown)}: check their accounts"
         )
     exempt = location_exempt(tender, settings)
     for m in ordered:
         c = pool[m]
-        if c.enterprise.turnover is None and checked:
-            risks.append(f"{c.enterprise.name} has no turnover on record: not counted towards capacity; check it")
         if c.distance_km is None and not exempt:
             risks.append(f"distance from {c.enterprise.name} to the work is unknown: check it can deliver on site")
     small = [pool[m].enterprise.name for m in ordered if any("capacity" in r.failed_rules for r in pool[m].rows)]
     if small and len(ordered) > 1:
         who = "no member could" if len(small) == len(ordered) else ", ".join(small) + " could not"
         risks.append(f"{who} carry the contract alone (capacity): the bid relies on the team's combined capacity")
+    return risks
+
+
+def _build_team(
+    tender: Tender, alternative: int, sol: Solution, pool: list[Contender], reqs: list[Requirement], settings: Settings
+) -> Team:
+    work = [r for r in reqs if r.is_work]
+    capacity = next(r for r in reqs if r.kind == "capacity")
+    lead = _lead(sol, pool, work)
+    ordered = _ordered_members(sol, pool, lead, len(work))
     return Team(
         tender_id=tender.tender_id,
         alternative=alternative,
@@ -192,15 +226,16 @@ def _build_team(
         members=tuple(pool[m].enterprise.id for m in ordered),
         lead=pool[lead].enterprise.id,
         assignment={work[i].id: pool[a].enterprise.id for i, a in enumerate(sol.assignment)},
-        member_details=details,
+        member_details=_member_details(sol, pool, ordered, work),
         combined_turnover=sol.turnover,
         turnover_needed=capacity.turnover_needed,
+        capacity=sol.capacity,
         score=round(sol.value, 4),
         fit_total=round(sol.fit_total, 4),
         penalty=round(sol.penalty, 4),
         bonus=round(sol.bonus, 4),
-        reasons=reasons,
-        risks=risks,
+        reasons=_team_reasons(sol, pool, ordered, reqs, settings.consortium),
+        risks=_team_risks(tender, sol, pool, ordered, reqs, settings),
     )
 
 

@@ -111,9 +111,10 @@ def gaps_for(
     k = settings.consortium.max_members
     capacity = next((r for r in requirements if r.kind == "capacity"), None)
     needed = capacity.turnover_needed if capacity else None
-    if needed is not None:
-        pool = sorted((c for c in contenders if c.admissible), key=lambda c: -c.turnover)[:k]
-        have = sum(c.turnover for c in pool)
+    admissible = [c for c in contenders if c.admissible]
+    if needed is not None and all(c.turnover is not None for c in admissible):  # unknown turnover: unverified
+        pool = sorted(admissible, key=lambda c: -(c.turnover or 0.0))[:k]
+        have = sum(c.turnover or 0.0 for c in pool)
         if pool and have < needed:
             who = (
                 f"the only eligible candidate, {pool[0].enterprise.name}, turns over {gbp(have)}"

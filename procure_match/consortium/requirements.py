@@ -1,7 +1,10 @@
 """What a notice asks for, and how well each candidate can supply each part of it.
 
-A notice's *work requirements* are its lots; a notice without lots has one requirement per CPV
-group (3-digit prefix) it names, or one for the whole notice when it names none. Two *constraints*
+A notice's *work requirements* are its lots; a notice without lots that asks for two or more distinct
+services (``reference.services.notice_services``: the service families of its CPV codes and of the
+words of its title and opening, e.g. "cleaning, grounds maintenance and catering") has one
+requirement per service; otherwise one per CPV group (3-digit prefix) it names, or one for the whole
+notice when it names none. Two *constraints*
 apply to the whole team: capacity (combined turnover at least ``rules.capacity_turnover_factor`` x
 the annualised value) and location (every member within ``scan.radius_km``, unless every code of the
 notice falls under a prefix in ``consortium.location_exempt_cpv``).
@@ -13,6 +16,11 @@ Fit of an enterprise for a requirement (``assess``):
   how well the enterprise's own CPV codes agree with the group's codes: 1.0 at group level or deeper,
   ``consortium.division_match_factor`` (0.8) at division level, ``consortium.no_cpv_match_factor``
   (0.5) otherwise or when the enterprise lists no codes;
+* a service: when the enterprise shows it supplies that service (a declared CPV code in the family,
+  or a code inferred from its SIC codes or description, named as the member's evidence), the
+  whole-notice row's score with its CPV part measured against the service's codes (``service_fit``);
+  else the whole-notice fit x ``consortium.no_cpv_match_factor`` ("no sign of catering in its
+  CPV codes, SIC codes or description");
 * a single CPV group, or the whole notice: the whole-notice row's fit, unchanged.
 
 An enterprise covers a requirement when that fit is at least ``consortium.min_fit`` and the row it
@@ -25,10 +33,13 @@ from dataclasses import dataclass, field
 
 from procure_match.domain import Candidate, Enterprise, Tender
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary, group_of
+from procure_match.reference.services import BY_KEY, families_for_cpv, notice_services
 from procure_match.scoring.delivery import REMOTE, delivery_mode, delivery_place
+from procure_match.scoring.rank import combine, weights_from
+from procure_match.scoring.rules import CPV, DISTANCE, SEMANTIC, SME_BONUS, VCSE_BONUS, cpv_part
 from procure_match.settings import Settings
 
-WORK_KINDS = ("lot", "cpv group", "notice")
+WORK_KINDS = ("lot", "service", "cpv group", "notice")
 TEAM_RULES = frozenset({"capacity"})  # hard rules a member may fail: the team meets them together
 RULE_WORDS = {  # hard-rule names (as in Candidate.failed_rules) in plain words
     "certifications": "certification",
@@ -40,15 +51,16 @@ RULE_WORDS = {  # hard-rule names (as in Candidate.failed_rules) in plain words
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Requirement:
-    id: str  # "lot:<lot id>", "cpv:<group>", "notice", "capacity", "location"
-    kind: str  # "lot" | "cpv group" | "notice" | "capacity" | "location"
+    id: str  # "lot:<lot id>", "service:<family>", "cpv:<group>", "notice", "capacity", "location"
+    kind: str  # "lot" | "service" | "cpv group" | "notice" | "capacity" | "location"
     label: str  # plain words: "Lot 3: scaffolding hire", "combined turnover of at least £1.2M"
     lot_id: str | None = None
     cpv_codes: tuple[str, ...] = ()
     value_gbp: float | None = None
     turnover_needed: float | None = None  # capacity: None = value unknown, not checked
     radius_km: float | None = None  # location: None = location does not matter for this notice
-    note: str = ""  # how the figure was worked out
+    note: str = ""  # how the figure was worked out, or (a service) where the notice asks for it
+    service: str | None = None  # a service requirement's family key (reference.services)
 
     @property
     def is_work(self) -> bool:
@@ -109,69 +121,105 @@ def location_exempt_reason(tender: Tender, settings: Settings) -> str | None:
     return f"delivered outside the UK: {place.overseas}" if place.overseas else None
 
 
-def requirements_for(tender: Tender, settings: Settings, cpv: CpvVocabulary | None = None) -> list[Requirement]:
-    """Work requirements (lots, CPV groups or the whole notice), then capacity, then location."""
-    vocab = cpv or default_vocabulary()
+def _lot_requirements(tender: Tender) -> list[Requirement]:
     out: list[Requirement] = []
-    if tender.lots:
-        seen: dict[str, int] = {}
-        for lot in tender.lots:
-            seen[lot.id] = seen.get(lot.id, 0) + 1  # a repeated lot id stays a separate requirement
-            out.append(
-                Requirement(
-                    id=f"lot:{lot.id}" if seen[lot.id] == 1 else f"lot:{lot.id}#{seen[lot.id]}",
-                    kind="lot",
-                    label=_lot_label(lot.id, lot.title, lot.description),
-                    lot_id=lot.id,
-                    cpv_codes=lot.cpv_codes,
-                    value_gbp=lot.value.amount_gbp,
-                )
+    seen: dict[str, int] = {}
+    for lot in tender.lots:
+        seen[lot.id] = seen.get(lot.id, 0) + 1  # a repeated lot id stays a separate requirement
+        out.append(
+            Requirement(
+                id=f"lot:{lot.id}" if seen[lot.id] == 1 else f"lot:{lot.id}#{seen[lot.id]}",
+                kind="lot",
+                label=_lot_label(lot.id, lot.title, lot.description),
+                lot_id=lot.id,
+                cpv_codes=lot.cpv_codes,
+                value_gbp=lot.value.amount_gbp,
             )
-    else:
-        codes = tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ())
-        groups: dict[str, list[str]] = {}
-        for code in codes:
-            groups.setdefault(group_of(code), []).append(code)
-        for group, members in groups.items():
-            desc = vocab.describe(group.ljust(8, "0")) or "work"
-            out.append(
-                Requirement(
-                    id=f"cpv:{group}",
-                    kind="cpv group",
-                    label=f"{desc} (CPV group {group})",
-                    cpv_codes=tuple(members),
-                    value_gbp=tender.value.amount_gbp if len(groups) == 1 else None,
-                )
+        )
+    return out
+
+
+def _service_requirements(tender: Tender, codes: tuple[str, ...]) -> list[Requirement]:
+    """One requirement per distinct service the notice asks for, when it asks for two or more."""
+    services = notice_services(codes, tender.title, tender.description)
+    if len(services) < 2:
+        return []
+    out = []
+    for ev in services:
+        family = ev.family
+        own = tuple(c for c in codes if family in families_for_cpv(c))
+        out.append(
+            Requirement(
+                id=f"service:{family.key}",
+                kind="service",
+                label=f"{family.label} (from {ev.source})",
+                cpv_codes=own or family.cpv,
+                note=ev.source,
+                service=family.key,
             )
-        if not groups:
-            title = tender.title.strip() or "the whole notice"
-            out.append(Requirement(id="notice", kind="notice", label=title, value_gbp=tender.value.amount_gbp))
+        )
+    return out
+
+
+def _cpv_group_requirements(tender: Tender, codes: tuple[str, ...], vocab: CpvVocabulary) -> list[Requirement]:
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        groups.setdefault(group_of(code), []).append(code)
+    out = []
+    for group, members in groups.items():
+        desc = vocab.describe(group.ljust(8, "0")) or "work"
+        out.append(
+            Requirement(
+                id=f"cpv:{group}",
+                kind="cpv group",
+                label=f"{desc} (CPV group {group})",
+                cpv_codes=tuple(members),
+                value_gbp=tender.value.amount_gbp if len(groups) == 1 else None,
+            )
+        )
+    if not groups:
+        title = tender.title.strip() or "the whole notice"
+        out.append(Requirement(id="notice", kind="notice", label=title, value_gbp=tender.value.amount_gbp))
+    return out
+
+
+def _capacity_requirement(tender: Tender, settings: Settings) -> Requirement:
     annual, how = annualised_value(tender)
     factor = settings.rules.capacity_turnover_factor
     needed = factor * annual if annual is not None else None
-    out.append(
-        Requirement(
-            id="capacity",
-            kind="capacity",
-            label="combined turnover (not checked: value not stated)" if needed is None else "combined turnover",
-            turnover_needed=needed,
-            value_gbp=annual,
-            note=how if needed is None else f"{factor:g} x the annual value ({how})",
-        )
+    return Requirement(
+        id="capacity",
+        kind="capacity",
+        label="combined turnover (not checked: value not stated)" if needed is None else "combined turnover",
+        turnover_needed=needed,
+        value_gbp=annual,
+        note=how if needed is None else f"{factor:g} x the annual value ({how})",
     )
+
+
+def _location_requirement(tender: Tender, settings: Settings) -> Requirement:
     exempt = location_exempt_reason(tender, settings)
-    out.append(
-        Requirement(
-            id="location",
-            kind="location",
-            label="location does not matter for this work"
-            if exempt
-            else f"every member within {settings.scan.radius_km:g} km",
-            radius_km=None if exempt else settings.scan.radius_km,
-            note=exempt or "scan.radius_km",
-        )
+    return Requirement(
+        id="location",
+        kind="location",
+        label="location does not matter for this work"
+        if exempt
+        else f"every member within {settings.scan.radius_km:g} km",
+        radius_km=None if exempt else settings.scan.radius_km,
+        note=exempt or "scan.radius_km",
     )
-    return out
+
+
+def requirements_for(tender: Tender, settings: Settings, cpv: CpvVocabulary | None = None) -> list[Requirement]:
+    """Work requirements (lots, services, CPV groups or the whole notice), then capacity, then location."""
+    codes = tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ())
+    if tender.lots:
+        work = _lot_requirements(tender)
+    else:
+        work = _service_requirements(tender, codes) or _cpv_group_requirements(
+            tender, codes, cpv or default_vocabulary()
+        )
+    return [*work, _capacity_requirement(tender, settings), _location_requirement(tender, settings)]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -183,6 +231,7 @@ class Cell:
     row: Candidate | None
     why_not: str = ""  # when it does not cover: "fails certification", "fit 0.21 is below 0.35", ...
     failed_rules: tuple[str, ...] = ()
+    evidence: str = ""  # a service: why the enterprise supplies it ("SIC 81210", "CPV 90910000")
 
 
 @dataclass(slots=True, kw_only=True)
@@ -198,8 +247,8 @@ class Contender:
     rows: list[Candidate] = field(default_factory=list)
 
     @property
-    def turnover(self) -> float:
-        return self.enterprise.turnover or 0.0
+    def turnover(self) -> float | None:
+        return self.enterprise.turnover  # None = not recorded, never £0
 
 
 def cpv_factor(enterprise: Enterprise, codes: tuple[str, ...], settings: Settings) -> float:
@@ -220,6 +269,70 @@ def _distance(rows: list[Candidate]) -> float | None:
     return min(known) if known else None
 
 
+def service_evidence(enterprise: Enterprise, family_key: str) -> str | None:
+    """Why the enterprise supplies a service family: a declared CPV code in it, else an inferred one's source."""
+    family = BY_KEY[family_key]
+    for code in enterprise.cpv_codes:
+        if family in families_for_cpv(code):
+            return f"CPV {code}"
+    for code, source in zip(enterprise.cpv_inferred, enterprise.cpv_inferred_from, strict=False):
+        if code in family.cpv:
+            return source
+    return None
+
+
+def service_fit(row: Candidate, ent: Enterprise, codes: tuple[str, ...], settings: Settings) -> float:
+    """The row's score with its CPV part measured against one service's codes instead of the whole
+    notice's: the same text similarity, distance and adjustments, so a specialist in one part of a
+    many-part notice is not marked down for the parts it does not do."""
+    cpv = cpv_part(codes, ent.cpv_codes, ent.cpv_inferred, ent.cpv_inferred_from, settings.scan.inferred_cpv_factor)
+    weights = weights_from(settings.scan)
+    weights[CPV] = weights.get(CPV, 0.0) * cpv.weight_factor
+    features = {SEMANTIC: row.parts.get(SEMANTIC), CPV: cpv.value, DISTANCE: row.parts.get(DISTANCE)}
+    adjustment = sum(row.parts.get(name) or 0.0 for name in (VCSE_BONUS, SME_BONUS))
+    return combine(features, weights, adjustment)
+
+
+def _cell(req: Requirement, rows: list[Candidate], ent: Enterprise, multi_group: bool, settings: Settings) -> Cell:
+    """How one enterprise stands against one work requirement."""
+    whole = next((r for r in rows if r.lot_id is None), None)
+    row = next((r for r in rows if r.lot_id == req.lot_id), None) if req.kind == "lot" else None
+    row = row or whole
+    if row is None:
+        return Cell(fit=None, covers=False, row=None, why_not="not scored for this part")
+    fit = row.fit
+    evidence = ""
+    if req.kind == "cpv group" and multi_group:
+        fit *= cpv_factor(ent, req.cpv_codes, settings)
+    unsure = ""
+    if req.kind == "service" and req.service:
+        evidence = service_evidence(ent, req.service) or ""
+        if evidence:
+            fit = service_fit(row, ent, req.cpv_codes, settings)
+        else:
+            fit *= settings.consortium.no_cpv_match_factor
+            unsure = f" (no sign of {BY_KEY[req.service].label} in its CPV codes, SIC codes or description)"
+    fit = min(1.0, max(0.0, fit))
+    failed = tuple(f for f in row.failed_rules if f not in TEAM_RULES)
+    if failed:
+        why = "fails " + ", ".join(RULE_WORDS.get(f, f) for f in failed)
+    elif fit < settings.consortium.min_fit:
+        why = f"fit {fit:.2f} is below {settings.consortium.min_fit:.2f}{unsure}"
+    else:
+        why = ""
+    return Cell(fit=fit, covers=not why, row=row, why_not=why, failed_rules=failed, evidence=evidence)
+
+
+def _admissible(rows: list[Candidate], distance: float | None, radius: float | None) -> tuple[bool, str]:
+    """May the enterprise be a member: within the radius (or unknown/exempt) and passing some row's hard rules."""
+    if radius is not None and distance is not None and distance > radius:
+        return False, f"{distance:.0f} km away (limit {radius:g} km)"
+    if not any(not set(r.failed_rules) - TEAM_RULES for r in rows):
+        failed = sorted({f for r in rows for f in r.failed_rules} - TEAM_RULES)
+        return False, "fails " + ", ".join(RULE_WORDS.get(f, f) for f in failed)
+    return True, ""
+
+
 def assess(
     tender: Tender,
     requirements: list[Requirement],
@@ -228,7 +341,6 @@ def assess(
     settings: Settings,
 ) -> list[Contender]:
     """The top ``consortium.candidates`` enterprises for the notice, best rank first, with every cell filled."""
-    cfg = settings.consortium
     by_enterprise: dict[str, list[Candidate]] = {}
     for row in candidates:
         if row.tender_id == tender.tender_id and row.enterprise_id in enterprises:
@@ -236,7 +348,7 @@ def assess(
     ranked = sorted(
         by_enterprise.items(),
         key=lambda kv: (min(r.rank for r in kv[1]), -max(r.score for r in kv[1]), kv[0]),
-    )[: cfg.candidates]
+    )[: settings.consortium.candidates]
     work = [r for r in requirements if r.is_work]
     location = next((r for r in requirements if r.kind == "location"), None)
     radius = location.radius_km if location else None
@@ -244,45 +356,13 @@ def assess(
     out = []
     for eid, rows in ranked:
         ent = enterprises[eid]
-        whole = next((r for r in rows if r.lot_id is None), None)
-        cells = []
-        for req in work:
-            row = next((r for r in rows if r.lot_id == req.lot_id), None) if req.kind == "lot" else None
-            row = row or whole
-            if row is None:
-                cells.append(Cell(fit=None, covers=False, row=None, why_not="not scored for this part"))
-                continue
-            fit = row.fit
-            if req.kind == "cpv group" and multi_group:
-                fit *= cpv_factor(ent, req.cpv_codes, settings)
-            fit = min(1.0, max(0.0, fit))
-            failed = tuple(f for f in row.failed_rules if f not in TEAM_RULES)
-            if failed:
-                why = "fails " + ", ".join(RULE_WORDS.get(f, f) for f in failed)
-            elif fit < cfg.min_fit:
-                why = f"fit {fit:.2f} is below {cfg.min_fit:.2f}"
-            else:
-                why = ""
-            cells.append(Cell(fit=fit, covers=not why, row=row, why_not=why, failed_rules=failed))
         distance = _distance(rows)
-        passes_some = any(not set(r.failed_rules) - TEAM_RULES for r in rows)
-        if radius is not None and distance is not None and distance > radius:
-            admissible, why = False, f"{distance:.0f} km away (limit {radius:g} km)"
-        elif not passes_some:
-            admissible, why = (
-                False,
-                "fails "
-                + ", ".join(
-                    RULE_WORDS.get(f, f) for f in sorted({f for r in rows for f in r.failed_rules} - TEAM_RULES)
-                ),
-            )
-        else:
-            admissible, why = True, ""
+        admissible, why = _admissible(rows, distance, radius)
         out.append(
             Contender(
                 enterprise=ent,
                 rank=min(r.rank for r in rows),
-                cells=cells,
+                cells=[_cell(req, rows, ent, multi_group, settings) for req in work],
                 distance_km=distance,
                 admissible=admissible,
                 why_not=why,

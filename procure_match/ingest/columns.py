@@ -58,6 +58,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "legal status",
         "type of organisation",
     ),
+    "ownership": ("ownership classification", "ownership", "ownership type"),
     "company_number": (
         "companies house number",
         "company number",

@@ -8,8 +8,9 @@ one Enterprise or is recorded as one skipped Problem; every repair is a repaired
 
 Normalisation rules (each one visible in the report when it changes a value):
 
-* legal form free text -> one of ``domain.LEGAL_FORMS`` (raw text kept); "Company" alone is
-  ambiguous (guarantee or shares) and left unknown;
+* legal form from every signal (``ingest.legal_form``: the stated form, Co-operatives UK ownership,
+  the name, registration ids) -> one of ``domain.LEGAL_FORMS`` with its evidence (raw text kept);
+  "Company" with nothing else to go on is ambiguous (guarantee or shares) and left unknown;
 * registration ids scheme-prefixed: ``GB-COH-`` (8 characters, zero-padded), ``GB-MPR-``,
   ``GB-CHC-``, ``GB-SC-``, ``GB-NIC-`` (a plain charity number with a BT postcode is Northern
   Irish);
@@ -43,6 +44,14 @@ from procure_match.domain import (
 )
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ingest.columns import ColumnMap, detect_columns
+from procure_match.ingest.legal_form import (
+    AMBIGUOUS_LEGAL_FORMS,
+    LegalForm,
+    infer_legal_form,
+    legal_text,
+    normalise_legal_form,
+)
+from procure_match.ingest.profile import add_inferred_cpv, enrich, load_enrichment
 from procure_match.reference.cpv import normalise_cpv
 from procure_match.reference.geo import find_postcode, in_uk, normalise_postcode, parse_radius_km
 from procure_match.reference.orgids import org_id
@@ -53,52 +62,6 @@ from procure_match.settings import Settings
 HEADER_SEARCH_ROWS = 10  # a header may follow a few title lines
 JSON_LIST_KEYS = ("enterprises", "organisations", "organizations", "directory", "members", "records", "data", "items")
 _EMPTY = frozenset({"", "-", "--", "n/a", "na", "none", "null", "nil", "unknown", "not known", "0", "00000000"})
-
-# ---------------------------------------------------------------- legal forms
-
-_LEGAL_FORM_RULES: tuple[tuple[str, str], ...] = (
-    (r"\bcommunity interest company\b|\bcic\b", "community interest company"),
-    (r"\bcharitable incorporated organi[sz]ation\b|\bs?cio\b", "charitable incorporated organisation"),
-    (r"\bcommunity benefit society\b|\bben ?comm?s?\b", "community benefit society"),
-    (r"\blimited liability partnership\b|\bllp\b", "limited liability partnership"),
-    (r"\bact of parliament\b|\broyal charter\b", "other"),
-    (r"\blocal authority\b|\bcouncil\b|\bnhs\b|\bpublic body\b|\bgovernment\b", "public body"),
-    (
-        r"\bco ?operative society\b|\bco ?op society\b|\bindustrial (and|&) provident\b|\bips\b"
-        r"|\bregistered society\b|\bbona fide co ?operative\b|^society$",
-        "co-operative society",
-    ),
-    (r"\blimited by guarantee\b|\bltd by guarantee\b|\bclg\b|\bguarantee\b", "company limited by guarantee"),
-    (r"\bcharit(y|able)\b|\btrust\b", "charity"),
-    (
-        r"\blimited by shares\b|\bltd by shares\b|\bprivate limited company\b|\bplc\b|\bclbs\b",
-        "company limited by shares",
-    ),
-    (r"\bpartnership\b", "partnership"),
-    (r"\bsole trader\b|\bsole proprietor\b|\bself employed\b", "sole trader"),
-    (r"\bunincorporated\b|\bassociation\b|\bcommunity group\b|\bclub\b|\bother\b", "other"),
-)
-# Text that names a form too loosely to classify: reported, left unknown.
-AMBIGUOUS_LEGAL_FORMS = frozenset(
-    {"company", "limited", "ltd", "limited company", "ltd company", "co operative", "cooperative", "coop", "co op"}
-)
-
-
-def _legal_text(raw: str) -> str:
-    text = raw.lower().replace(".", "").replace("-", " ").replace("_", " ").replace("/", " ")
-    return " ".join(text.split())
-
-
-def normalise_legal_form(raw: object) -> str | None:
-    """Free text -> one of ``domain.LEGAL_FORMS``; None when empty, ambiguous or not recognised."""
-    text = _legal_text(str(raw or ""))
-    if not text or text in AMBIGUOUS_LEGAL_FORMS:
-        return None
-    for pattern, form in _LEGAL_FORM_RULES:
-        if re.search(pattern, text):
-            return form
-    return None
-
 
 # ---------------------------------------------------------------- registration ids
 
@@ -508,23 +471,13 @@ class _Builder:
         postcode = self.postcode(row, record)
         reg_ids = self.registration_ids(row, record, postcode)
         legal_raw = row.first("legal_form") or None
-        legal = normalise_legal_form(legal_raw) if legal_raw else None
-        if legal_raw and legal is None:
-            ambiguous = _legal_text(legal_raw) in AMBIGUOUS_LEGAL_FORMS
-            self.repaired(
-                record,
-                "legal_form",
-                f"legal form {legal_raw!r} is ambiguous (e.g. limited by guarantee or by shares)"
-                if ambiguous
-                else f"legal form {legal_raw!r} not recognised",
-                "legal form left unknown (raw text kept)",
-                "give the full legal form, e.g. 'company limited by guarantee' or 'community interest company'",
-            )
+        legal = self.legal_form(row, record, name, legal_raw, tuple(reg_ids))
         ent = Enterprise(
             id="",
             name=name,
-            legal_form=legal,
+            legal_form=legal.form,
             legal_form_raw=legal_raw,
+            legal_form_evidence=legal.evidence,
             registration_ids=tuple(reg_ids),
             description=self.description(row),
             sectors=tuple(v for cell in row.values("sectors") for v in split_multi(cell)),
@@ -549,6 +502,26 @@ class _Builder:
         if scheme_id and scheme_id not in ent.registration_ids:
             ent.registration_ids = (*ent.registration_ids, scheme_id)  # an org-id used as the id counts too
         return ent
+
+    def legal_form(
+        self, row: _Row, record: str, name: str, legal_raw: str | None, reg_ids: tuple[str, ...]
+    ) -> LegalForm:
+        """The legal form from every signal (``ingest.legal_form``); an unresolved stated form is reported."""
+        legal = infer_legal_form(legal_raw, ownership=row.first("ownership"), name=name, registration_ids=reg_ids)
+        if legal.form is None and legal_raw:
+            ambiguous = legal_text(legal_raw) in AMBIGUOUS_LEGAL_FORMS
+            self.repaired(
+                record,
+                "legal_form",
+                f"legal form {legal_raw!r} is ambiguous (e.g. limited by guarantee or by shares)"
+                if ambiguous
+                else f"legal form {legal_raw!r} not recognised",
+                "legal form left unknown (raw text kept)",
+                "give the full legal form, e.g. 'company limited by guarantee' or 'community interest company'",
+            )
+        elif legal.form is not None and normalise_legal_form(legal_raw) is None:
+            self.report.counts["directory:legal_form_inferred"] += 1  # decided by ownership, name or ids
+        return legal
 
     def postcode(self, row: _Row, record: str) -> str | None:
         raw = row.first("postcode")
@@ -844,6 +817,9 @@ def load_directory(
         builder.locate(result, row, label)
         enterprises.append(result)
     report.records_kept += len(enterprises)
+    add_inferred_cpv(enterprises, report)
+    for extra in settings.directory.enrichment:
+        enrich(enterprises, load_enrichment(extra), report)
     report.counts["directory:enterprises"] += len(enterprises)
     report.counts["directory:with_coordinates"] += sum(1 for e in enterprises if e.latitude is not None)
     for e in enterprises:

@@ -20,6 +20,7 @@ from procure_match.consortium import Team, TeamMember
 from procure_match.consortium.explain import gbp
 from procure_match.domain import Candidate, Enterprise, Money, ScanResult, Tender
 from procure_match.ledger.contracts import category_for
+from procure_match.profiles import inferred_cpv_text, legal_form_text, size_text
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary
 from procure_match.settings import Settings
 
@@ -441,9 +442,10 @@ def _member_cards(
                 "id": m.enterprise_id,
                 "name": m.name,
                 "role": m.role,
-                "legal_form": ent.legal_form or "not recorded",
-                "covers": [f"{labels[r]} (fit {member_by_id[m.enterprise_id].fits.get(r, 0):.2f})" for r in m.covers],
-                "turnover": gbp(m.turnover),
+                "legal_form": legal_form_text(ent),
+                "covers": member_covers(member_by_id[m.enterprise_id], labels),
+                "turnover": size_text(ent),
+                "inferred_cpv": "" if ent.cpv_codes else inferred_cpv_text(ent),
                 "distance": "unknown" if m.distance_km is None else f"{m.distance_km:.0f} km",
                 "shared_consortia": m.shared_consortia,
                 "contact": ent.contact.email or ent.contact.website or ent.contact.phone or "",
@@ -492,30 +494,29 @@ def _capacity_context(team: Team) -> dict[str, Any]:
     rows = [
         {
             "name": m.name,
-            "turnover": gbp(m.turnover),
+            "turnover": gbp(m.turnover) if m.turnover is not None else "not recorded",
             "share": f"{m.turnover / team.combined_turnover:.0%}" if m.turnover and team.combined_turnover else "-",
         }
         for m in team.member_details
     ]
     recorded = any(m.turnover is not None for m in team.member_details)
-    met = capacity.turnover_needed is None or team.combined_turnover >= capacity.turnover_needed
+    verdict = _capacity_verdict(capacity.turnover_needed, team.capacity)
     return {
         "rows": rows,
         "total": gbp(team.combined_turnover) if recorded else "not recorded",
         "needed": gbp(capacity.turnover_needed) if capacity.turnover_needed is not None else "not checked",
         "how": capacity.note,
-        "met": met,
-        "verdict": _capacity_verdict(capacity.turnover_needed, met, recorded),
+        "met": verdict == "met",
+        "verdict": verdict,
     }
 
 
-def _capacity_verdict(needed: float | None, met: bool, recorded: bool) -> str:
-    """ "not checked" (value unknown), "met", "short" (recorded turnover below the need) or "unverified"."""
+def _capacity_verdict(needed: float | None, team_capacity: str) -> str:
+    """ "not checked" (value unknown), "met", "unverified" (a member's turnover is not recorded: the team's
+    own verdict, ``Team.capacity``) or "short" (recorded turnover below the need)."""
     if needed is None:
         return "not checked"
-    if met:
-        return "met"
-    return "short" if recorded else "unverified"
+    return team_capacity if team_capacity in ("met", "unverified") else "short"
 
 
 def _brief_risks(team: Team, tender: Tender, notice: dict[str, Any], settings: Settings) -> list[str]:
@@ -573,6 +574,32 @@ def brief_context(
 # ---------------------------------------------------------------- consortia.json
 
 
+def _covered_part(label: str, member: TeamMember, requirement_id: str) -> str:
+    """ "cleaning (from CPV 90911200) (fit 0.52; supplies it: SIC 81210)"."""
+    why = member.evidence.get(requirement_id)
+    return f"{label} (fit {member.fits.get(requirement_id, 0):.2f}" + (f"; supplies it: {why})" if why else ")")
+
+
+def member_covers(m: TeamMember, labels: dict[str, str]) -> list[str]:
+    """The parts a member covers in words; a capacity partner shares work it can do and brings turnover."""
+    if m.covers:
+        return [_covered_part(labels[r], m, r) for r in m.covers]
+    return [f"shares {_covered_part(labels[r], m, r)}, bringing recorded turnover the team needs" for r in m.shares]
+
+
+def _member_part(m: TeamMember, team: Team) -> dict[str, Any]:
+    """What one member brings, in words: the requirements it covers, with its fit and evidence."""
+    labels = {r.id: r.label for r in team.requirements}
+    return {
+        "enterprise_id": m.enterprise_id,
+        "name": m.name,
+        "role": m.role,
+        "covers": member_covers(m, labels),
+        "turnover": m.turnover,
+        "turnover_source": m.size_source or ("the directory" if m.turnover is not None else "not recorded"),
+    }
+
+
 def consortia_records(teams: list[Team], result: ScanResult | None = None) -> list[dict[str, Any]]:
     """One JSON-ready object per team (or per notice with no possible team), in the order given."""
     titles = {t.tender_id: t.title for t in result.tenders} if result else {}
@@ -594,8 +621,10 @@ def consortia_records(teams: list[Team], result: ScanResult | None = None) -> li
                     for r in team.requirements
                     if r.is_work
                 ],
+                "member_parts": [_member_part(m, team) for m in team.member_details],
                 "combined_turnover": team.combined_turnover,
                 "turnover_needed": team.turnover_needed,
+                "capacity": team.capacity,
                 "score": team.score,
                 "score_parts": {
                     "fit_total": team.fit_total,

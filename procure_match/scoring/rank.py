@@ -77,6 +77,8 @@ def build_candidate(
 ) -> Candidate:
     """One Candidate from the outcomes of every rule for the pair."""
     features = {o.name: o.value for o in outcomes if o.kind == FEATURE}
+    scaled = {o.name: o.weight_factor for o in outcomes if o.kind == FEATURE and o.weight_factor != 1.0}
+    weights = {name: w * scaled.get(name, 1.0) for name, w in weights.items()} if scaled else weights
     soft = {o.name: (o.value or 0.0) for o in outcomes if o.kind == SOFT}
     failed = [o.name for o in outcomes if o.kind == HARD and o.passed is False]
     score = combine(features, weights, sum(soft.values()))

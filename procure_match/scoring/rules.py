@@ -56,6 +56,7 @@ class RuleOutcome:
     passed: bool | None
     sentence: str
     unverified: bool = False  # the enterprise's input is missing: the sentence says what to check
+    weight_factor: float = 1.0  # a feature: its configured weight is scaled by this (inferred CPV: weaker)
 
 
 def _money(x: float) -> str:
@@ -100,6 +101,33 @@ def cpv_agreement(tender_codes: tuple[str, ...], enterprise_codes: tuple[str, ..
     if best_level == "full":
         return RuleOutcome(CPV, FEATURE, best, None, f"CPV {e} (enterprise) fully meets the notice's {t}.")
     return RuleOutcome(CPV, FEATURE, best, None, f"CPV {t} (notice) and {e} (enterprise) agree at {best_level} level.")
+
+
+def cpv_part(
+    tender_codes: tuple[str, ...],
+    declared: tuple[str, ...],
+    inferred: tuple[str, ...] = (),
+    inferred_from: tuple[str, ...] = (),
+    factor: float = 0.6,
+) -> RuleOutcome:
+    """CPV agreement on the declared codes; with none declared, on the inferred ones, counted with
+    ``factor`` x the CPV weight (``scan.inferred_cpv_factor``: a weaker feature), saying where the
+    matching code was inferred from."""
+    if declared or not inferred or not tender_codes or factor <= 0:
+        return cpv_agreement(tender_codes, declared)
+    outcome, code, source = max(
+        (
+            (cpv_agreement(tender_codes, (code,)), code, source)
+            for code, source in zip(inferred, inferred_from, strict=True)
+        ),
+        key=lambda x: (x[0].value or 0.0, -inferred.index(x[1])),
+    )
+    weaker = f"counted at {factor:g}x the CPV weight (inferred, not declared)"
+    if not outcome.value:
+        sentence = f"No CPV code inferred for the enterprise shares a division with the notice's codes ({weaker})."
+        return RuleOutcome(CPV, FEATURE, 0.0, None, sentence, weight_factor=factor)
+    said = outcome.sentence.replace(f"{code} (enterprise)", f"{code} (inferred from {source})").rstrip(".")
+    return RuleOutcome(CPV, FEATURE, outcome.value, None, f"{said}; {weaker}.", weight_factor=factor)
 
 
 def distance_closeness(km: float, radius_km: float) -> float:
@@ -354,7 +382,13 @@ def evaluate_pair(target: MatchTarget, enterprise, cosine: float, km: float | No
     scan, rules = settings.scan, settings.rules
     outcomes = [
         semantic_similarity(cosine),
-        cpv_agreement(target.cpv_codes, enterprise.cpv_codes),
+        cpv_part(
+            target.cpv_codes,
+            enterprise.cpv_codes,
+            enterprise.cpv_inferred,
+            enterprise.cpv_inferred_from,
+            scan.inferred_cpv_factor,
+        ),
         distance(km, scan.radius_km, target),
         capacity(
             target.value_gbp,

@@ -17,6 +17,7 @@ import pytest
 from procure_match.consortium import requirements_for, teams_for_tender
 from procure_match.domain import Candidate, Enterprise, ScanResult
 from procure_match.ingest import load_notices
+from procure_match.reference.services import notice_services
 from procure_match.reports import write_all
 from procure_match.settings import Settings
 
@@ -71,7 +72,10 @@ def test_real_notices_give_valid_teams_and_reports(shared_data, tmp_path):
     for i, tender in enumerate(tenders):
         reqs = requirements_for(tender, settings)
         work = [r for r in reqs if r.is_work]
-        assert len(work) == (len(tender.lots) or len({c[:3] for c in tender.cpv_codes}) or 1)
+        codes = tender.cpv_codes or ((tender.main_cpv,) if tender.main_cpv else ())
+        services = notice_services(codes, tender.title, tender.description)
+        by_service = len(services) if len(services) >= 2 else 0
+        assert len(work) == (len(tender.lots) or by_service or len({c[:3] for c in tender.cpv_codes}) or 1)
         if len(tender.lots) < 2 and i % 4:
             continue  # every notice with lots, a quarter of the others: keeps the test to seconds
         enterprises, rows = synthetic(tender, rng)
@@ -87,8 +91,13 @@ def test_real_notices_give_valid_teams_and_reports(shared_data, tmp_path):
             assert 1 <= len(team.members) <= settings.consortium.max_members
             assert set(team.assignment) == {r.id for r in work}
             assert set(team.assignment.values()) <= set(team.members)
-            if team.turnover_needed is not None:
+            if team.capacity == "met":
                 assert team.combined_turnover >= team.turnover_needed
+            elif team.capacity == "unverified":  # an unknown turnover is never counted as £0
+                assert any(enterprises[m].turnover is None for m in team.members)
+            for m in team.member_details:  # no member covers nothing; a lead covers work
+                assert m.covers or (m.role == "capacity partner" and m.shares and team.capacity == "met")
+                assert m.role != "lead" or m.covers
         assert len({frozenset(t.members) for t in teams}) == len(teams)
         all_enterprises.update(enterprises)
         all_rows.extend(rows)

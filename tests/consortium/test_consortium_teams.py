@@ -61,13 +61,26 @@ def test_requirements_lots_capacity_location():
 
 
 def test_requirements_without_lots_split_by_cpv_group():
-    t = Tender(tender_id="x", title="Mixed", cpv_codes=("45210000", "45211000", "55520000"), value=money(None))
+    t = Tender(tender_id="x", title="Mixed", cpv_codes=("45210000", "45211000", "44110000"), value=money(None))
     reqs = requirements_for(t, Settings())
-    assert [r.id for r in reqs if r.is_work] == ["cpv:452", "cpv:555"]
+    assert [r.id for r in reqs if r.is_work] == ["cpv:452", "cpv:441"]  # one service (building), two groups
     cap = next(r for r in reqs if r.kind == "capacity")
     assert cap.turnover_needed is None and "not stated" in cap.note
     whole = requirements_for(Tender(tender_id="y", title="Anything"), Settings())
     assert [r.id for r in whole if r.is_work] == ["notice"]
+
+
+def test_requirements_without_lots_split_by_service():
+    t = Tender(
+        tender_id="x",
+        title="Soft facilities management",
+        description="Cleaning, grounds maintenance and catering for the civic centre.",
+        cpv_codes=("79993000", "90911200"),
+    )
+    work = [r for r in requirements_for(t, Settings()) if r.is_work]
+    assert [r.id for r in work] == ["service:cleaning", "service:grounds", "service:catering"]
+    assert work[0].label == "cleaning (from CPV 90911200)" and work[0].cpv_codes == ("90911200",)
+    assert work[2].label == "catering (from the notice's words: 'catering')"
 
 
 def test_location_exempt_for_it_services():
@@ -237,10 +250,10 @@ def test_unknown_turnovers_are_unverified_not_zero():
     teams = teams_for_tender(lots_tender(), cands, enterprises, Settings())
     best = teams[0]
     assert best.feasible and set(best.members) == {"a", "b", "c"}
-    assert any(r.startswith("capacity unverified: no turnover is on record") for r in best.risks)
+    assert any(r.startswith("capacity unverified:") and "no turnover on record" in r for r in best.risks)
     assert not any("£0" in r for r in best.risks + best.reasons)
-    # a recorded turnover keeps the check: too small a known turnover still needs more capacity
-    known = {**enterprises, "a": ent("a", 1.0)}
+    # recorded turnovers keep the check: when every member's turnover is known it is met or short, never unverified
+    known = {e: ent(e, 1.0) for e in ("a", "b", "c")}
     assert all(
         "capacity unverified" not in r
         for t in teams_for_tender(lots_tender(), cands, known, Settings())

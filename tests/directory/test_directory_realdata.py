@@ -43,7 +43,9 @@ def test_coops_uk_2023(shared_data, lookup):
     assert sum(1 for e in ents if e.location_precision == "file") == 7090
     forms = Counter(e.legal_form for e in ents)
     assert forms["co-operative society"] == 6269 and forms["community interest company"] == 110
-    assert forms[None] >= 793  # "Company" alone is ambiguous, and reported
+    # "Company" is ambiguous alone; with a co-operative Ownership Classification it is a co-operative
+    # company (665 of the 793); "Community of Interest", "Employee Trust" or no ownership leave it unknown.
+    assert forms["co-operative company"] == 665 and forms[None] == 148
     coh = [r for e in ents for r in e.registration_ids if r.startswith("GB-COH-")]
     assert len(coh) >= 900 and all(len(r) == len("GB-COH-01234567") for r in coh)
     assert all(len(code) == 5 and code.isdigit() for e in ents for code in e.sic_codes)
@@ -56,6 +58,32 @@ def test_workers_coops_with_descriptions(shared_data, lookup):
     assert sum(1 for e in ents if e.description) >= 360
     assert sum(1 for e in ents if e.location_precision == "postcode") >= 370  # no coordinates in this file
     assert any(r.startswith("GB-MPR-") for e in ents for r in e.registration_ids)
+
+
+def test_worker_owned_companies_are_co_operatives(shared_data, lookup):
+    """Issue 11: 258 of 387 worker co-operatives said "legal form 'Company' is ambiguous" and briefs then
+    said no member counted as a social enterprise. Ownership "Workers" + "Company" is a co-operative."""
+    ents, rep = load(shared_data / "orgs" / "workers_coop_2023-06-23_with_descriptions.csv", lookup)
+    forms = Counter(e.legal_form for e in ents)
+    assert forms["co-operative company"] == 258 and forms[None] == 0
+    assert not any("ambiguous" in p.problem for p in rep.problems)
+    assert rep.counts["directory:legal_form_inferred"] == 258
+    assert sum(1 for e in ents if e.is_social_legal_form) == 258 + 94 + 20  # co-op companies, societies, CICs
+    mbd = next(e for e in ents if e.name == "Metro-Boulot-Dodo")
+    assert mbd.legal_form == "co-operative company"
+    assert "Ownership Classification 'Workers'" in mbd.legal_form_evidence and "'Company'" in mbd.legal_form_evidence
+
+
+def test_inferred_cpv_coverage_on_worker_coops(shared_data, lookup):
+    """No worker co-op declares CPV codes; most get some inferred from their SIC code or description."""
+    ents, rep = load(shared_data / "orgs" / "workers_coop_2023-06-23_with_descriptions.csv", lookup)
+    assert not any(e.cpv_codes for e in ents)
+    inferred = [e for e in ents if e.cpv_inferred]
+    assert len(inferred) >= 300 and rep.counts["directory:cpv_inferred"] == len(inferred)
+    assert all(len(e.cpv_inferred) == len(e.cpv_inferred_from) for e in ents)
+    by_name = {e.name: e for e in ents}
+    mbd = by_name["Metro-Boulot-Dodo"]  # SIC 90030 (artistic creation): arts and culture
+    assert "92300000" in mbd.cpv_inferred and "SIC 90030" in mbd.cpv_inferred_from
 
 
 def test_ni_charities_cp1252(shared_data, lookup):
