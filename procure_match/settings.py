@@ -177,7 +177,7 @@ class ScanSettings:
     # that keeps a grade-2 pair for 90% of the notices that have one. A candidate whose learned fit is below
     # it is "below floor": kept in matches.json, never briefed or
     # alerted; a notice whose best candidate is below it is listed once under "nothing in your network fits".
-    min_fit: float = 0.05
+    min_fit: float = 0.08
     # Notices shown per digest section (the rest are counted and listed in matches.csv).
     digest_max_per_section: int = 25
     # Score = weighted mean of the parts below (weights are normalised), plus bonuses, clipped to [0, 1].
