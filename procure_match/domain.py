@@ -279,3 +279,6 @@ class ScanResult:
     scan_id: int | None = None
     # (tender_id, lot_id) -> where the work is and how much distance counts (MatchTarget.delivery_facts)
     deliveries: dict[tuple[str, str | None], dict[str, object]] = field(default_factory=dict)
+    # "learned": candidates carry the calibrated fit and "below floor" statuses; "weighted": the hand score
+    ranker: str = "weighted"
+    min_fit: float | None = None  # the floor of a learned scan (scan.min_fit)

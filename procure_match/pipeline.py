@@ -407,6 +407,8 @@ def _run_stages(
             excluded=excluded,
             scan_id=scan_id,
             deliveries={(t.tender_id, t.lot_id): t.delivery_facts() for t in targets},
+            ranker="learned" if learned is not None else "weighted",
+            min_fit=settings.scan.min_fit if learned is not None else None,
         )
         counts = _scan_counts(inputs, scanned, targets, excluded, candidates, changes, store, embedding)
         run = ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)

@@ -99,15 +99,25 @@ def choose_c(
 
 
 def isotonic_table(raw: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Isotonic regression of y on raw probabilities, as an increasing (x, y) table for ``np.interp``."""
+    """Isotonic regression of y on raw probabilities, as an increasing (x, y) table for ``np.interp``.
+
+    Each block of the isotonic fit is shrunk by Laplace's rule, (positives + 1) / (pairs + 2), so a block of
+    three relevant pairs says 0.8, not a certain 1.0; a weighted isotonic pass over the shrunk blocks keeps
+    the table non-decreasing."""
     from sklearn.isotonic import IsotonicRegression
 
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-    iso.fit(raw, y)
-    xs = np.asarray(iso.X_thresholds_, dtype=np.float64)
-    ys = np.asarray(iso.y_thresholds_, dtype=np.float64)
-    if len(xs) < 2:
-        xs, ys = np.array([0.0, 1.0]), np.array([float(y.mean())] * 2)
+    order = np.argsort(raw, kind="stable")
+    xs_sorted, y_sorted = np.asarray(raw, dtype=np.float64)[order], np.asarray(y, dtype=np.float64)[order]
+    fitted = IsotonicRegression(y_min=0.0, y_max=1.0).fit_transform(xs_sorted, y_sorted)
+    starts = np.flatnonzero(np.r_[True, np.diff(fitted) != 0])
+    ends = np.r_[starts[1:], len(fitted)]
+    n = (ends - starts).astype(np.float64)
+    k = np.array([y_sorted[a:b].sum() for a, b in zip(starts, ends, strict=True)])
+    shrunk = IsotonicRegression(y_min=0.0, y_max=1.0).fit_transform(
+        np.arange(len(n)), (k + 1) / (n + 2), sample_weight=n
+    )
+    xs = np.concatenate([[xs_sorted[a], xs_sorted[b - 1]] for a, b in zip(starts, ends, strict=True)])
+    ys = np.repeat(shrunk, 2)
     return np.concatenate([[0.0], xs, [1.0]]), np.concatenate([[ys[0]], ys, [ys[-1]]])
 
 

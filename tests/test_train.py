@@ -67,3 +67,12 @@ def test_training_recovers_a_signal_and_is_calibrated_on_its_folds() -> None:
     p = model.predict(x)
     assert abs(p.mean() - (grades >= 1).mean()) < 0.05
     assert info["C"] in train.C_GRID
+
+
+def test_calibration_is_never_certain_from_a_few_pairs() -> None:
+    raw = np.array([0.1, 0.2, 0.3, 0.9, 0.95, 0.97])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    cx, cy = train.isotonic_table(raw, y)
+    top = float(np.interp(0.96, cx, cy))
+    assert top == pytest.approx(0.8)  # three of three relevant: (3 + 1) / (3 + 2)
+    assert float(np.interp(0.15, cx, cy)) == pytest.approx(0.2)  # zero of three: 1 / 5

@@ -9,7 +9,7 @@ covers everything is a team of one.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from procure_match.consortium.explain import gaps_for, gbp
 from procure_match.consortium.optimise import Instance, Solution, best_teams
@@ -268,8 +268,17 @@ def teams_for_tender(
     return [_build_team(tender, i, sol, pool, reqs, settings) for i, sol in enumerate(solutions)]
 
 
+def team_settings(result: ScanResult, settings: Settings) -> Settings:
+    """The settings teams are formed with: in a scan ranked by the learned fit, a member covers a requirement
+    when its fit reaches the scan's floor (``scan.min_fit``: fits are probabilities, not hand scores)."""
+    if result.ranker != "learned" or result.min_fit is None:
+        return settings
+    return replace(settings, consortium=replace(settings.consortium, min_fit=result.min_fit))
+
+
 def form_teams(result: ScanResult, settings: Settings, cpv: CpvVocabulary | None = None) -> list[Team]:
     """Teams for every scanned notice (in scan order), alternatives best first."""
+    settings = team_settings(result, settings)
     by_tender: dict[str, list[Candidate]] = defaultdict(list)
     for row in result.candidates:
         by_tender[row.tender_id].append(row)

@@ -35,6 +35,7 @@ from procure_match.domain import Candidate, Enterprise, Tender
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary, group_of
 from procure_match.reference.services import BY_KEY, families_for_cpv, notice_services
 from procure_match.scoring.delivery import REMOTE, delivery_mode, delivery_place
+from procure_match.scoring.learned import FIT_PART_PREFIX
 from procure_match.scoring.rank import combine, weights_from
 from procure_match.scoring.rules import CPV, DISTANCE, SEMANTIC, SME_BONUS, VCSE_BONUS, cpv_part
 from procure_match.settings import Settings
@@ -284,7 +285,12 @@ def service_evidence(enterprise: Enterprise, family_key: str) -> str | None:
 def service_fit(row: Candidate, ent: Enterprise, codes: tuple[str, ...], settings: Settings) -> float:
     """The row's score with its CPV part measured against one service's codes instead of the whole
     notice's: the same text similarity, distance and adjustments, so a specialist in one part of a
-    many-part notice is not marked down for the parts it does not do."""
+    many-part notice is not marked down for the parts it does not do.
+
+    A row ranked by the learned fit keeps its fit: the model already weighed the text against the notice,
+    and a hand-weighted score is not on the same scale."""
+    if any(name.startswith(FIT_PART_PREFIX) for name in row.parts):
+        return row.fit
     cpv = cpv_part(codes, ent.cpv_codes, ent.cpv_inferred, ent.cpv_inferred_from, settings.scan.inferred_cpv_factor)
     weights = weights_from(settings.scan)
     weights[CPV] = weights.get(CPV, 0.0) * cpv.weight_factor
