@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
+from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out, safe
 from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides
 from procure_match.scoring.rank import combine, weights_from
 from procure_match.scoring.rules import FEATURE, SOFT
@@ -47,7 +46,7 @@ def explain_command(
     c = ex.candidate
 
     what = f"{ex.tender.tender_id}" + (f" lot {lot}" if lot else "") + f" ({ex.tender.title})"
-    out.print(f"[bold]{escape(what)}[/]  ×  [bold]{escape(ex.enterprise.name)}[/] ({escape(ex.enterprise.id)})")
+    out.print(f"[bold]{safe(what)}[/]  ×  [bold]{safe(ex.enterprise.name)}[/] ({safe(ex.enterprise.id)})")
     out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status}", highlight=False)
 
     weights = weights_from(settings.scan)
@@ -60,10 +59,10 @@ def explain_command(
         if o.kind == FEATURE:
             w = weights.get(o.name, 0.0)
             share = f"{w:g} ({w / total_w:.0%} of known)" if o.value is not None and total_w else f"{w:g} (unused)"
-            parts.add_row(o.name, _value(o.value), share, escape(o.sentence))
+            parts.add_row(o.name, _value(o.value), share, safe(o.sentence))
     for o in ex.outcomes:
         if o.kind == SOFT:
-            parts.add_row(o.name, f"{o.value or 0.0:+.3f}", "added", escape(o.sentence))
+            parts.add_row(o.name, f"{o.value or 0.0:+.3f}", "added", safe(o.sentence))
     out.print(parts)
     base = combine({o.name: o.value for o in ex.outcomes if o.kind == FEATURE}, weights)
     adjust = sum(o.value or 0.0 for o in ex.outcomes if o.kind == SOFT)
@@ -76,7 +75,7 @@ def explain_command(
         rules.add_column(col, overflow="fold")
     for o in ex.outcomes:
         if o.kind not in (FEATURE, SOFT):
-            rules.add_row(o.name, _passed(o.passed), escape(o.sentence))
+            rules.add_row(o.name, _passed(o.passed), safe(o.sentence))
     out.print(rules)
     if c.failed_rules:
         out.print(f"failed: {', '.join(c.failed_rules)}", highlight=False)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from procure_match.cli.common import (
     QuietOption,
@@ -20,6 +19,7 @@ from procure_match.cli.common import (
     out,
     print_problems,
 )
+from procure_match.cli.common import safe as escape  # strips control characters too
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import KINDS
 from procure_match.settings import Settings

@@ -7,6 +7,9 @@
 * ``clean_text`` turns published descriptions into plain text: HTML tags out, entities decoded
   (also double-escaped ones such as ``&amp;apos;``), UTF-8 read as cp1252 ("â€™") repaired,
   whitespace tidied.
+* ``strip_controls`` removes terminal escape sequences (CSI, OSC such as OSC-8 hyperlinks) and every
+  other C0/C1 control character but tab and line breaks: applied to every text field at ingest and
+  again to whatever the CLI prints.
 * ``parse_datetime`` / ``parse_date`` read ISO 8601 and UK day-first dates. Every datetime returned is
   timezone-aware UTC; a time without an offset is taken as UTC.
 """
@@ -17,12 +20,13 @@ import codecs
 import html
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from procure_match.errors import InputFileError
+from procure_match.errors import InputFileError, NotNoticesError
 
 SNIFF_BYTES = 64 * 1024
 
@@ -36,9 +40,17 @@ class Decoding:
 
     @property
     def note(self) -> str:
-        if self.fallback_bytes:
-            return f"{self.fallback_bytes} byte(s) were not valid UTF-8 and were read as Windows-1252/Latin-1"
-        return ""
+        if not self.fallback_bytes:
+            return ""
+        if self.encoding.startswith("utf-16"):
+            return f"{self.fallback_bytes} byte(s) were not valid UTF-16 (e.g. a file cut at an odd byte)"
+        return f"{self.fallback_bytes} byte(s) were not valid UTF-8 and were read as Windows-1252/Latin-1"
+
+    @property
+    def action(self) -> str:
+        if self.encoding.startswith("utf-16"):
+            return "each replaced by U+FFFD; every other record read"
+        return "read as Windows-1252 where needed"
 
 
 class _Cp1252Fallback:
@@ -63,9 +75,23 @@ def _cp1252_byte(b: int) -> str:
         return bytes([b]).decode("latin-1")
 
 
+class _CountingReplace(_Cp1252Fallback):
+    """A codecs error handler that replaces undecodable bytes (UTF-16) with U+FFFD and counts them."""
+
+    def __call__(self, exc: UnicodeError) -> tuple[str, int]:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise exc
+        if self.current is not None:
+            self.current.fallback_bytes += exc.end - exc.start
+        return "\ufffd", exc.end
+
+
 _HANDLER_NAME = "procure-match-cp1252"
 _handler = _Cp1252Fallback()
 codecs.register_error(_HANDLER_NAME, _handler)
+_REPLACE_NAME = "procure-match-replace"
+_replace_handler = _CountingReplace()
+codecs.register_error(_REPLACE_NAME, _replace_handler)
 
 
 class _CountingText(io.TextIOWrapper):
@@ -74,15 +100,15 @@ class _CountingText(io.TextIOWrapper):
     decoding: Decoding
 
     def read(self, size: int | None = -1) -> str:
-        _handler.current = self.decoding
+        _handler.current = _replace_handler.current = self.decoding
         return super().read(size)
 
     def readline(self, size: int | None = -1) -> str:
-        _handler.current = self.decoding
+        _handler.current = _replace_handler.current = self.decoding
         return super().readline(size)
 
     def __next__(self) -> str:
-        _handler.current = self.decoding
+        _handler.current = _replace_handler.current = self.decoding
         return super().__next__()
 
 
@@ -105,14 +131,14 @@ def open_text(path: str | Path) -> tuple[TextIO, Decoding]:
     raw.seek(0)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raw.close()
-        raise InputFileError("file is empty", path=p, fix="export the notices again; the file has no content")
+        raise NotNoticesError("file is empty", path=p, fix="export the notices again; the file has no content")
     if head.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         enc = "utf-16"
     elif b"\x00" in head:
         raw.close()
-        raise InputFileError(
+        raise NotNoticesError(
             "file is binary (or UTF-16/32 without a byte-order mark), not JSON or CSV text",
             path=p,
             fix="give an OCDS JSON/JSON Lines file or a Contracts Finder CSV export saved as UTF-8",
@@ -120,7 +146,7 @@ def open_text(path: str | Path) -> tuple[TextIO, Decoding]:
     else:
         enc = "utf-8"
     decoding = Decoding(encoding=enc)
-    errors = _HANDLER_NAME if enc.startswith("utf-8") else "strict"
+    errors = _HANDLER_NAME if enc.startswith("utf-8") else _REPLACE_NAME
     text = _CountingText(raw, encoding=enc, errors=errors, newline="")
     text.decoding = decoding
     return text, decoding
@@ -129,9 +155,10 @@ def open_text(path: str | Path) -> tuple[TextIO, Decoding]:
 class Utf8Bytes(io.RawIOBase):
     """Re-encode a text stream as UTF-8 bytes so ijson's C parser can read any source encoding."""
 
-    def __init__(self, text: TextIO):
+    def __init__(self, text: TextIO, on_bytes: Callable[[int], None] | None = None):
         self._text = text
         self._pending = b""
+        self._on_bytes = on_bytes  # told how many bytes each read hands on (a record-size guard)
 
     def readable(self) -> bool:
         return True
@@ -146,7 +173,53 @@ class Utf8Bytes(io.RawIOBase):
         n = min(want, len(self._pending))
         buffer[:n] = self._pending[:n]
         self._pending = self._pending[n:]
+        if self._on_bytes is not None:
+            self._on_bytes(n)
         return n
+
+
+# --- control characters -----------------------------------------------------------------------
+
+# Escape sequences first (so "ESC [2J" goes whole, not leaving "[2J"): CSI, OSC (ended by BEL or ST),
+# other two-character escapes; then any C0/C1 control, DEL. Tab, LF and CR are kept unless asked.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI: cursor moves, clears, colours
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC/DCS/PM/APC: OSC-8 links
+    r"|\x1b[@-Z\\-_]?"  # other escapes
+)
+_CONTROLS = {
+    "\t\n\r": re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"),
+    "\t\n": re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"),
+    "": re.compile(r"[\x00-\x1f\x7f-\x9f]"),
+}
+
+
+def strip_controls(text: str, keep: str = "\t\n\r") -> str:
+    """``text`` without terminal escape sequences or C0/C1 control characters, except those in ``keep``
+    ("\\t\\n\\r" at ingest; "\\t\\n" for a terminal, where a carriage return can overwrite a line)."""
+    controls = _CONTROLS[keep]
+    if not controls.search(text):
+        return text
+    return controls.sub("", _ESCAPES.sub("", text))
+
+
+def strip_controls_in(value: Any) -> Any:
+    """``strip_controls`` on every string (keys too) inside a JSON-like value; containers changed in place."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (str, list, dict)):
+                value[i] = strip_controls_in(item)
+    elif isinstance(value, dict):
+        for key in list(value):
+            item = value[key]
+            clean_key = strip_controls(key) if isinstance(key, str) else key
+            if clean_key != key:
+                del value[key]
+            if isinstance(item, (str, list, dict)) or clean_key != key:
+                value[clean_key] = strip_controls_in(item)
+    return value
 
 
 # --- cleaning ---------------------------------------------------------------------------------
