@@ -28,6 +28,7 @@ import ijson
 
 from procure_match.errors import InputFileError
 from procure_match.ingest.limits import (
+    PARSE_BUFFER,
     LimitExceeded,
     Limits,
     SizeMark,
@@ -41,7 +42,7 @@ from procure_match.ingest.limits import (
     size_message,
     too_deep,
 )
-from procure_match.ingest.textutil import Decoding, Utf8Bytes, open_text, strip_controls_in
+from procure_match.ingest.textutil import Decoding, Utf8Bytes, might_hold_controls, open_text, strip_controls_in
 
 # Above this many parse events, the first JSON value counts as large and its arrays are streamed.
 LARGE_VALUE_EVENTS = 200_000
@@ -130,10 +131,7 @@ def iter_json_units(
     """Every release/record in a JSON or JSON Lines file, streamed, with control characters stripped.
 
     Raises InputFileError if the file is unreadable (or its first value breaks a limit)."""
-    for unit in _iter_units(Path(path), decodings, limits or Limits()):
-        if unit.kind != "bad":
-            unit.obj = strip_controls_in(unit.obj)
-        yield unit
+    yield from _iter_units(Path(path), decodings, limits or Limits())
 
 
 def _iter_units(p: Path, decodings: list[Decoding] | None, limits: Limits) -> Iterator[Unit]:
@@ -145,32 +143,49 @@ def _iter_units(p: Path, decodings: list[Decoding] | None, limits: Limits) -> It
         if mode == "lines":
             yield from _iter_lines(text, limits)
             return
-        size = SizeMark(limits.max_record_bytes)
+        stream = Utf8Bytes(text)
         multiple = mode in ("releases", "records", "value", "values")
-        events = ijson.parse(Utf8Bytes(text, size.advance), use_float=True, multiple_values=multiple)
-        guarded = guard_events(events, limits, ITEM_DEPTH[mode], size)
-        if mode == "array":
-            items = ijson.items(guarded, "item")
-            yield from _guard(p, items, lambda i, v: classify(v, f"item {i}"))
-        elif mode in ("item.releases", "item.records"):  # an array of large packages
-            kind = mode[len("item.") : -1]
-            items = ijson.items(guarded, f"{mode}.item")
-            yield from _guard(p, items, lambda i, v: iter([_unit_of(v, kind, f"{kind} {i}", publisher)]))
-            yield from _bare_items_beside_packages(p, limits)
-        elif mode in ("releases", "records"):
-            kind = mode[:-1]
-            items = ijson.items(guarded, f"{mode}.item")
-            yield from _guard(p, items, lambda i, v: iter([_unit_of(v, kind, f"{kind} {i}", publisher)]))
-        else:
-            items = ijson.items(guarded, "")
-            multi = mode == "values"
-            yield from _guard(p, items, lambda i, v: classify(v, f"value {i}" if multi else ""))
+        guarded = _guarded_parse(stream, limits, ITEM_DEPTH[mode], multiple)
+        yield from _without_controls(_stream_units(p, mode, guarded, publisher, limits), stream)
 
 
-def _guarded_parse(text, limits: Limits, item_depth: int = 0, multiple_values: bool = False) -> Iterator[tuple]:
-    """ijson parse events of a text stream inside the depth and record-size limits."""
+def _without_controls(units: Iterator[Unit], stream: Utf8Bytes) -> Iterator[Unit]:
+    """Units with control characters stripped from every string (walked only once the text may hold some)."""
+    for unit in units:
+        if stream.controls_seen and unit.kind != "bad":
+            unit.obj = strip_controls_in(unit.obj)
+        yield unit
+
+
+def _stream_units(
+    p: Path, mode: str, guarded: Iterator[tuple], publisher: str | None, limits: Limits
+) -> Iterator[Unit]:
+    """The units of a streamed JSON file, by the mode ``_shape`` found."""
+    if mode == "array":
+        items = ijson.items(guarded, "item")
+        yield from _guard(p, items, lambda i, v: classify(v, f"item {i}"))
+    elif mode in ("item.releases", "item.records"):  # an array of large packages
+        kind = mode[len("item.") : -1]
+        items = ijson.items(guarded, f"{mode}.item")
+        yield from _guard(p, items, lambda i, v: iter([_unit_of(v, kind, f"{kind} {i}", publisher)]))
+        yield from _bare_items_beside_packages(p, limits)
+    elif mode in ("releases", "records"):
+        kind = mode[:-1]
+        items = ijson.items(guarded, f"{mode}.item")
+        yield from _guard(p, items, lambda i, v: iter([_unit_of(v, kind, f"{kind} {i}", publisher)]))
+    else:
+        items = ijson.items(guarded, "")
+        multi = mode == "values"
+        yield from _guard(p, items, lambda i, v: classify(v, f"value {i}" if multi else ""))
+
+
+def _guarded_parse(
+    stream: Utf8Bytes, limits: Limits, item_depth: int = 0, multiple_values: bool = False
+) -> Iterator[tuple]:
+    """ijson parse events of a byte stream inside the depth and record-size limits."""
     size = SizeMark(limits.max_record_bytes)
-    events = ijson.parse(Utf8Bytes(text, size.advance), multiple_values=multiple_values)
+    stream.on_bytes = size.advance
+    events = ijson.parse(stream, use_float=True, multiple_values=multiple_values, buf_size=PARSE_BUFFER)
     return guard_events(events, limits, item_depth, size)
 
 
@@ -179,7 +194,9 @@ def _bare_items_beside_packages(p: Path, limits: Limits) -> Iterator[Unit]:
     text, _ = open_text(p)
     with text:
         try:
-            for n, prefix in enumerate(_top_level_item_keys(_guarded_parse(text, limits, ITEM_DEPTH["array"])), 1):
+            for n, prefix in enumerate(
+                _top_level_item_keys(_guarded_parse(Utf8Bytes(text), limits, ITEM_DEPTH["array"])), 1
+            ):
                 if prefix not in ("releases", "records"):
                     yield Unit("bad", None, f"item {n}", None, "not a package, in an array streamed as packages")
         except (ijson.JSONError, ijson.IncompleteJSONError, LimitExceeded):
@@ -239,6 +256,8 @@ def _iter_lines(text, limits: Limits) -> Iterator[Unit]:
         if problem:
             yield Unit("bad", None, f"line {n}", None, problem)
             continue
+        if might_hold_controls(stripped):
+            value = strip_controls_in(value)
         yield from classify(value, f"line {n}")
 
 
@@ -293,7 +312,7 @@ def _array_shape(p: Path, limits: Limits) -> tuple[str, str | None, Any]:
     events = depth = 0
     with text:
         try:
-            for prefix, event, value in _guarded_parse(text, limits, ITEM_DEPTH["array"]):
+            for prefix, event, value in _guarded_parse(Utf8Bytes(text), limits, ITEM_DEPTH["array"]):
                 events += 1
                 if event in ("start_map", "start_array"):
                     depth += 1
@@ -323,7 +342,7 @@ def _object_shape(p: Path, limits: Limits) -> tuple[str, str | None, Any]:
     events = 0
     depth = 0
     with text:
-        parser = _guarded_parse(text, limits, ITEM_DEPTH["value"], multiple_values=True)
+        parser = _guarded_parse(Utf8Bytes(text), limits, ITEM_DEPTH["value"], multiple_values=True)
         try:
             for prefix, event, value in parser:
                 events += 1

@@ -1,7 +1,7 @@
 """Bounds on what one notice or directory file may cost, so a hostile or broken file is refused in one line.
 
 * JSON nesting depth (``ingest.max_json_depth``): streamed JSON is checked event by event (``guard_events``)
-  before ijson builds anything, so 60,000 nested brackets stop after about a hundred events instead of
+  before ijson builds prefixes or values, so 60,000 nested brackets stop after about a hundred events instead of
   taking gigabytes; parsed values (JSON Lines, directory JSON) are checked by ``too_deep``.
 * Record size (``ingest.max_record_mb``): the bytes of one streamed JSON value (``SizeMark``), one JSON
   Lines line, one CSV field.
@@ -25,6 +25,8 @@ from procure_match.settings import Settings
 MB = 1024 * 1024
 MAX_INT_DIGITS = 4300  # Python's default int/str conversion limit (sys.get_int_max_str_digits)
 XLSX_RATIO_FLOOR = 1 * MB  # parts smaller than this may compress as well as they like
+# ijson read size: bounds the prefixes built ahead of the depth check (2 KB of brackets: about 10 MB).
+PARSE_BUFFER = 2048
 XML_HEAD_BYTES = 4096  # a DOCTYPE (and so any ENTITY declaration) must come before the root element
 _OPENS = frozenset({"start_map", "start_array"})
 _CLOSES = frozenset({"end_map", "end_array"})
@@ -73,8 +75,10 @@ class SizeMark:
 def guard_events(events: Iterator[tuple], limits: Limits, item_depth: int, size: SizeMark | None) -> Iterator[tuple]:
     """Pass ijson ``parse`` events through, raising LimitExceeded once nesting passes the depth limit.
 
-    ``item_depth`` is the nesting level of the values built in memory (1 for the items of a top-level
-    array); the record-size count restarts at every event at or above that level.
+    ijson builds the dotted prefixes of a whole read buffer before it hands any event on (for 60,000
+    nested brackets in one 64 KB buffer, gigabytes), so the parser must read ``PARSE_BUFFER`` bytes at
+    a time. ``item_depth`` is the nesting level of the values built in memory (1 for the items of a
+    top-level array); the record-size count restarts at every event at or above that level.
     """
     depth, limit = 0, limits.max_json_depth
     for event in events:

@@ -153,28 +153,34 @@ def open_text(path: str | Path) -> tuple[TextIO, Decoding]:
 
 
 class Utf8Bytes(io.RawIOBase):
-    """Re-encode a text stream as UTF-8 bytes so ijson's C parser can read any source encoding."""
+    """Re-encode a text stream as UTF-8 bytes so ijson's C parser can read any source encoding.
+
+    ``controls_seen`` turns true once any text read may hold a control character (raw, or as a JSON
+    escape), so callers strip controls from what they parse only when there can be some."""
 
     def __init__(self, text: TextIO, on_bytes: Callable[[int], None] | None = None):
         self._text = text
         self._pending = b""
-        self._on_bytes = on_bytes  # told how many bytes each read hands on (a record-size guard)
+        self._pos = 0
+        self._tail = ""
+        self.on_bytes = on_bytes  # told how many bytes each read hands on (a record-size guard)
+        self.controls_seen = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        want = len(buffer)
-        while len(self._pending) < want:
+        if self._pos >= len(self._pending):
             chunk = self._text.read(SNIFF_BYTES)
-            if not chunk:
-                break
-            self._pending += chunk.encode("utf-8")
-        n = min(want, len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        if self._on_bytes is not None:
-            self._on_bytes(n)
+            if not self.controls_seen and might_hold_controls(self._tail + chunk):
+                self.controls_seen = True
+            self._tail = chunk[-8:]
+            self._pending, self._pos = chunk.encode("utf-8"), 0
+        n = min(len(buffer), len(self._pending) - self._pos)
+        buffer[:n] = self._pending[self._pos : self._pos + n]
+        self._pos += n
+        if self.on_bytes is not None:
+            self.on_bytes(n)
         return n
 
 
@@ -192,6 +198,19 @@ _CONTROLS = {
     "\t\n": re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"),
     "": re.compile(r"[\x00-\x1f\x7f-\x9f]"),
 }
+
+
+# A raw C0/C1 control (tab, LF, CR aside), or a JSON escape that spells one ("\u001b"; "\b" and "\f" are
+# checked as plain substrings). Literal-led patterns, so a clean 64 KB chunk is scanned at C speed.
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ESCAPED_CONTROL = re.compile(r"\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+
+
+def might_hold_controls(text: str) -> bool:
+    """False when ``text`` (raw or JSON) surely holds no control character ``strip_controls`` would remove."""
+    if _RAW_CONTROL.search(text) or "\\b" in text or "\\f" in text:
+        return True
+    return "\\u00" in text and _ESCAPED_CONTROL.search(text) is not None
 
 
 def strip_controls(text: str, keep: str = "\t\n\r") -> str:
