@@ -49,7 +49,7 @@ class Decoding:
     @property
     def action(self) -> str:
         if self.encoding.startswith("utf-16"):
-            return "each replaced by U+FFFD; every other record read"
+            return "replaced by U+FFFD (a dangling last byte dropped); every other record read"
         return "read as Windows-1252 where needed"
 
 
@@ -76,14 +76,15 @@ def _cp1252_byte(b: int) -> str:
 
 
 class _CountingReplace(_Cp1252Fallback):
-    """A codecs error handler that replaces undecodable bytes (UTF-16) with U+FFFD and counts them."""
+    """A codecs error handler for UTF-16: undecodable bytes become U+FFFD, a dangling byte at the very end
+    (a file cut at an odd byte) is dropped; both are counted."""
 
     def __call__(self, exc: UnicodeError) -> tuple[str, int]:
         if not isinstance(exc, UnicodeDecodeError):
             raise exc
         if self.current is not None:
             self.current.fallback_bytes += exc.end - exc.start
-        return "\ufffd", exc.end
+        return ("" if exc.reason == "truncated data" else "\ufffd"), exc.end
 
 
 _HANDLER_NAME = "procure-match-cp1252"
