@@ -454,6 +454,10 @@ _XLSX_ERRORS = (
 )  # fmt: skip
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 def _read_xlsx(path: Path, settings: Settings) -> Table:
     """Every row of the sheet, past whatever its ``<dimension>`` claims; XML parsed through defusedxml."""
     import openpyxl
@@ -463,7 +467,7 @@ def _read_xlsx(path: Path, settings: Settings) -> Table:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, *_XLSX_ERRORS) as exc:
-        raise InputFileError(f"not a readable XLSX workbook ({exc})", path=path, fix=XLSX_FIX) from exc
+        raise InputFileError(f"not a readable XLSX workbook ({_one_line(exc)})", path=path, fix=XLSX_FIX) from exc
     try:
         wanted = settings.directory.sheet
         if wanted and wanted not in wb.sheetnames:
@@ -484,7 +488,7 @@ def _sheet_table(path: Path, ws) -> Table:
         rows = [(f"row {n}", [_cell(v) for v in values]) for n, values in enumerate(ws.iter_rows(values_only=True), 1)]
     except _XLSX_ERRORS as exc:
         raise InputFileError(
-            f"XLSX sheet cannot be read ({type(exc).__name__}: {exc})", path=path, fix=XLSX_FIX
+            f"XLSX sheet cannot be read ({type(exc).__name__}: {_one_line(exc)})", path=path, fix=XLSX_FIX
         ) from exc
     notes = [f"sheet={ws.title}"]
     if isinstance(claimed, int) and len(rows) > claimed:

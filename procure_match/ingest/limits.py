@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,7 +185,7 @@ def check_xlsx(path: Path, limits: Limits) -> None:
             for info in members:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     _check_xml_head(path, archive, info)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise InputFileError(f"not a readable XLSX workbook ({exc})", path=path, fix=XLSX_FIX) from exc
 
 
