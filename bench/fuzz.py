@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import figure, update_results_md, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
