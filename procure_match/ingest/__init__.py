@@ -120,6 +120,15 @@ def iter_notices(
                 raise
             _skip_file(path, exc, before, report)
 
+    yield from _compiled_tenders(compiler, contributions, fx, report)
+    for tender, _ in csv_tenders.values():
+        report.records_kept += 1
+        _count(report, tender)
+        yield tender
+
+
+def _compiled_tenders(compiler: Compiler, contributions: Counter, fx: dict, report: IngestReport) -> Iterator[Tender]:
+    """A Tender per compiled OCID; a notice that cannot be built skips each record merged into it (reported)."""
     for release, state in compiler.compiled():
         problems: list[tuple] = []
 
@@ -144,11 +153,6 @@ def iter_notices(
         for field, problem, action, fix in problems:
             report.problem(tender.source_file or "", compiler.label(state), field, problem, action, fix)
         report.records_kept += n_records
-        _count(report, tender)
-        yield tender
-
-    for tender, _ in csv_tenders.values():
-        report.records_kept += 1
         _count(report, tender)
         yield tender
 
@@ -299,26 +303,30 @@ def _read_csv(path: Path, decodings: list, csv_tenders: dict, fx: dict, report: 
             for field, problem, action, fix in problems:
                 report.problem(path, label, field, problem, action, fix)
             tender.source_file = str(path)
-            where = f"{path} {label}"
-            previous = csv_tenders.get(tender.tender_id)
-            if previous is None:
-                csv_tenders[tender.tender_id] = (tender, where)
-                continue
-            old, old_where = previous
-            newer = _published_key(tender) >= _published_key(old)
-            kept_where, dropped_where = (where, old_where) if newer else (old_where, where)
-            if newer:
-                csv_tenders[tender.tender_id] = (tender, where)
-            report.counts["duplicates"] += 1
-            report.problem(
-                path,
-                label,
-                "Notice Identifier",
-                f"notice {notice} appears more than once ({dropped_where} and {kept_where})",
-                f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
-                "remove overlapping exports, or ignore: the latest copy is used",
-                skipped=True,
-            )
+            _keep_latest(csv_tenders, tender, f"{path} {label}", label, report)
+
+
+def _keep_latest(csv_tenders: dict, tender: Tender, where: str, label: str, report: IngestReport) -> None:
+    """Keep the copy of a Contracts Finder notice published latest; the other copy is a skipped record."""
+    previous = csv_tenders.get(tender.tender_id)
+    if previous is None:
+        csv_tenders[tender.tender_id] = (tender, where)
+        return
+    old, old_where = previous
+    newer = _published_key(tender) >= _published_key(old)
+    kept_where, dropped_where = (where, old_where) if newer else (old_where, where)
+    if newer:
+        csv_tenders[tender.tender_id] = (tender, where)
+    report.counts["duplicates"] += 1
+    report.problem(
+        tender.source_file or "",
+        label,
+        "Notice Identifier",
+        f"notice {tender.notice_id} appears more than once ({dropped_where} and {kept_where})",
+        f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
+        "remove overlapping exports, or ignore: the latest copy is used",
+        skipped=True,
+    )
 
 
 def _clean_row(row: dict[str, str], path: Path, label: str, limits: Limits, report: IngestReport) -> None:
