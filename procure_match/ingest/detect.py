@@ -28,6 +28,7 @@ import ijson
 
 from procure_match.errors import InputFileError
 from procure_match.ingest.limits import (
+    MAX_INT_DIGITS,
     PARSE_BUFFER,
     LimitExceeded,
     Limits,
@@ -256,7 +257,7 @@ def _iter_lines(text, limits: Limits) -> Iterator[Unit]:
         if problem:
             yield Unit("bad", None, f"line {n}", None, problem)
             continue
-        if might_hold_controls(stripped):
+        if might_hold_controls(stripped.encode("utf-8", "surrogatepass")):
             value = strip_controls_in(value)
         yield from classify(value, f"line {n}")
 
@@ -269,9 +270,10 @@ def _loads_line(text: str, limits: Limits) -> tuple[Any, str]:
         return None, depth_message(limits.max_json_depth)
     except ValueError as exc:  # JSONDecodeError, or a float Python cannot read
         return None, json_value_error(exc)
-    if too_deep(value, limits.max_json_depth):
+    opening = text.count("[") + text.count("{")  # walks only when the text could break a limit
+    if opening > limits.max_json_depth and too_deep(value, limits.max_json_depth):
         return None, depth_message(limits.max_json_depth)
-    if has_huge_number(value):
+    if len(text) > MAX_INT_DIGITS and has_huge_number(value):
         return None, huge_number_message()
     return value, ""
 

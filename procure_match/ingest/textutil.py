@@ -163,7 +163,7 @@ class Utf8Bytes(io.RawIOBase):
         self._text = text
         self._pending = b""
         self._pos = 0
-        self._tail = ""
+        self._tail = b""
         self.on_bytes = on_bytes  # told how many bytes each read hands on (a record-size guard)
         self.controls_seen = False
 
@@ -172,11 +172,10 @@ class Utf8Bytes(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         if self._pos >= len(self._pending):
-            chunk = self._text.read(SNIFF_BYTES)
-            if not self.controls_seen and might_hold_controls(self._tail + chunk):
+            self._pending, self._pos = self._text.read(SNIFF_BYTES).encode("utf-8", "surrogatepass"), 0
+            if not self.controls_seen and might_hold_controls(self._tail + self._pending):
                 self.controls_seen = True
-            self._tail = chunk[-8:]
-            self._pending, self._pos = chunk.encode("utf-8"), 0
+            self._tail = self._pending[-8:]
         n = min(len(buffer), len(self._pending) - self._pos)
         buffer[:n] = self._pending[self._pos : self._pos + n]
         self._pos += n
@@ -201,17 +200,20 @@ _CONTROLS = {
 }
 
 
-# A raw C0/C1 control (tab, LF, CR aside), or a JSON escape that spells one ("\u001b"; "\b" and "\f" are
-# checked as plain substrings). Literal-led patterns, so a clean 64 KB chunk is scanned at C speed.
-_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ESCAPED_CONTROL = re.compile(r"\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+# Bytes of a raw C0 control (tab, LF, CR aside) or DEL, and 0xC2, the lead byte of the UTF-8 C1 controls.
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_ESCAPED_CONTROL = re.compile(rb"\\(?:[bf]|u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]))")  # JSON "\u001b", "\b"
 
 
-def might_hold_controls(text: str) -> bool:
-    """False when ``text`` (raw or JSON) surely holds no control character ``strip_controls`` would remove."""
-    if _RAW_CONTROL.search(text) or "\\b" in text or "\\f" in text:
+def might_hold_controls(data: bytes) -> bool:
+    """False when UTF-8 ``data`` (raw or JSON text) surely holds no control character ``strip_controls``
+    would remove; at C speed (a translate, then two literal-led searches), so clean text costs little."""
+    found = data.translate(None, _OTHER_BYTES)
+    if found.strip(b"\xc2") or (found and _C1_UTF8.search(data)):
         return True
-    return "\\u00" in text and _ESCAPED_CONTROL.search(text) is not None
+    return _ESCAPED_CONTROL.search(data) is not None
 
 
 def strip_controls(text: str, keep: str = "\t\n\r") -> str:

@@ -12,6 +12,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from procure_match.cli.main import app
@@ -218,3 +220,37 @@ def test_folder_with_labels_json_skips_it_with_a_note(tmp_path):
         load_notices([folder / "labels.json"], Settings())
     result = runner.invoke(app, ["ingest", "notices", str(folder), str(folder / "labels.json")])
     assert result.exit_code == 2 and "labels.json" in result.output
+
+
+# --- the fast paths never skip work they should do ---------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), st.booleans())
+def test_control_hint_never_misses_a_control_character(value, ensure_ascii):
+    """Units and lines are walked only when ``might_hold_controls`` says so: it must never be wrong."""
+    from procure_match.ingest.textutil import might_hold_controls, strip_controls
+
+    raw = json.dumps({"title": value}, ensure_ascii=ensure_ascii)
+    if strip_controls(value) != value:
+        assert might_hold_controls(raw.encode("utf-8", "surrogatepass"))
+        assert might_hold_controls(value.encode("utf-8", "surrogatepass"))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES, st.integers(1, 8))
+def test_too_deep_agrees_with_the_nesting_of_the_value(value, limit):
+    from procure_match.ingest.limits import too_deep
+
+    def depth(v) -> int:
+        children = list(v.values()) if isinstance(v, dict) else v if isinstance(v, list) else None
+        return 0 if children is None else 1 + max((depth(c) for c in children), default=0)
+
+    assert too_deep(value, limit) == (depth(value) > limit)
