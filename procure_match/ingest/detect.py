@@ -136,7 +136,22 @@ def iter_json_units(
 
 
 def _iter_units(p: Path, decodings: list[Decoding] | None, limits: Limits) -> Iterator[Unit]:
-    mode, publisher, _ = _shape(p, limits)
+    mode, publisher, array_key = _shape(p, limits)
+    try:
+        yield from _read_units(p, mode, publisher, limits, decodings)
+    except InputFileError:
+        if mode not in ("value", "values") or not array_key:
+            raise
+        # A package read whole broke (nothing was yielded yet): stream its releases/records instead,
+        # so those before the break are kept and the break is one reported record.
+        if decodings:
+            decodings.pop()
+        yield from _read_units(p, array_key, publisher, limits, decodings)
+
+
+def _read_units(
+    p: Path, mode: str, publisher: str | None, limits: Limits, decodings: list[Decoding] | None
+) -> Iterator[Unit]:
     text, decoding = open_text(p)
     if decodings is not None:
         decodings.append(decoding)
@@ -232,8 +247,9 @@ def _guard(p: Path, items: Iterator[Any], expand) -> Iterator[Unit]:
             yield from expand(count, value)
     except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
         if count == 0:
-            raise InputFileError(f"not valid JSON ({exc})", path=p, fix=JSON_FIX) from exc
-        yield Unit("bad", None, f"after item {count}", None, f"JSON breaks off here ({exc}); the rest of the file")
+            raise InputFileError(f"not valid JSON ({_parser_error(exc)})", path=p, fix=JSON_FIX) from exc
+        why = f"JSON breaks off here ({_parser_error(exc)}); the rest of the file"
+        yield Unit("bad", None, f"after item {count}", None, why)
     except LimitExceeded as exc:
         if count == 0:
             raise InputFileError(f"{exc}, in its first value", path=p, fix=LIMIT_FIX) from exc
@@ -243,6 +259,14 @@ def _guard(p: Path, items: Iterator[Any], expand) -> Iterator[Unit]:
         raise InputFileError(f"text encoding could not be read ({exc.reason})", path=p, fix="save as UTF-8") from exc
     if count == 0:
         raise InputFileError("the JSON holds no value", path=p, fix=JSON_FIX)
+
+
+def _parser_error(exc: Exception) -> str:
+    """ijson's message on one line (yajl draws a multi-line pointer), in words for an integer overflow."""
+    text = " ".join(str(exc).split())
+    if "integer overflow" in text:
+        return "a whole number too long for the JSON parser (beyond 19 digits)"
+    return text
 
 
 def _iter_lines(text, limits: Limits) -> Iterator[Unit]:
@@ -279,8 +303,9 @@ def _loads_line(text: str, limits: Limits) -> tuple[Any, str]:
 
 
 def _shape(p: Path, limits: Limits) -> tuple[str, str | None, Any]:
-    """(mode, publisher, unused): mode is "lines", "array", "item.releases", "item.records", "releases",
-    "records", "value" or "values" (concatenated values)."""
+    """(mode, publisher, array key): mode is "lines", "array", "item.releases", "item.records", "releases",
+    "records", "value" or "values" (concatenated values); the array key ("releases", "records" or None)
+    says what a package read whole as a "value" holds, for streaming it if the whole read breaks."""
     text, _ = open_text(p)
     with text:
         try:
@@ -354,7 +379,7 @@ def _object_shape(p: Path, limits: Limits) -> tuple[str, str | None, Any]:
                     depth -= 1
                     if depth == 0:
                         nxt = next(parser, None)
-                        return ("values" if nxt is not None else "value"), publisher, None
+                        return ("values" if nxt is not None else "value"), publisher, array_key
                 elif event == "map_key" and depth == 1 and value in ("releases", "records"):
                     array_key = value
                 elif prefix == "publisher.name" and event == "string":
@@ -367,9 +392,9 @@ def _object_shape(p: Path, limits: Limits) -> tuple[str, str | None, Any]:
             raise InputFileError(f"{exc}, in its first value", path=p, fix=LIMIT_FIX) from exc
         except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
             if events <= 1 or (depth > 0 and not array_key and events < LARGE_VALUE_EVENTS):
-                raise InputFileError(f"not valid JSON ({exc})", path=p, fix=JSON_FIX) from exc
+                raise InputFileError(f"not valid JSON ({_parser_error(exc)})", path=p, fix=JSON_FIX) from exc
             # The first value was fine; let the full read report where it breaks.
-            return "values", publisher, None
+            return "values", publisher, array_key
     if events == 0:
         raise InputFileError("the JSON holds no value", path=p, fix=JSON_FIX)
-    return "value", publisher, None
+    return "value", publisher, array_key

@@ -130,6 +130,25 @@ def test_json_lines_number_of_5000_digits_is_a_record_problem(tmp_path):
     assert [t.tender_id for t in tenders] == ["ocds-x-1"] and report.skipped == 1
 
 
+@pytest.mark.parametrize("digits", [25, 5000])
+def test_package_with_an_overlong_integer_keeps_the_releases_before_it(tmp_path, digits):
+    """ijson cannot read an integer beyond 19 digits; a package read whole is then streamed instead."""
+    bad = json.dumps(_release("ocds-x-2"))[:-1] + ', "n": ' + "9" * digits + "}"
+    path = tmp_path / "package.json"
+    path.write_text('{"releases": [' + json.dumps(_release("ocds-x-1")) + ", " + bad + "]}")
+    tenders, report = load_notices([path], Settings())
+    assert [t.tender_id for t in tenders] == ["ocds-x-1"] and report.skipped == 1 and _balanced(report)
+    assert "too long for the JSON parser" in report.problems[0].problem and "\n" not in report.problems[0].problem
+
+
+def test_truncated_small_package_keeps_its_complete_releases(tmp_path):
+    path = tmp_path / "cut.json"
+    path.write_text('{"releases": [' + ", ".join(json.dumps(_release(f"ocds-x-{i}")) for i in (1, 2, 3))[:-40])
+    tenders, report = load_notices([path], Settings())
+    assert [t.tender_id for t in tenders] == ["ocds-x-1", "ocds-x-2"] and report.skipped == 1 and _balanced(report)
+    assert "JSON breaks off here" in report.problems[0].problem
+
+
 def test_utf16_file_cut_at_an_odd_byte_keeps_every_record(tmp_path):
     path = tmp_path / "cut.jsonl"
     text = "\n".join(json.dumps(_release(f"ocds-x-{i}")) for i in range(1, 4)) + "\n"
