@@ -35,6 +35,11 @@ class InputFileError(ProcureMatchError, ValueError):
     """A whole file cannot be read (missing, not JSON/CSV, encoding beyond repair)."""
 
 
+class NotNoticesError(InputFileError):
+    """A file holds no notices at all (another kind of JSON or CSV, empty, binary): fatal when named,
+    skipped with a note when found in a folder."""
+
+
 class SettingsError(ProcureMatchError, ValueError):
     """The settings file is invalid. ``errors`` lists every problem found, not just the first."""
 
@@ -65,6 +70,7 @@ class NotFoundError(ProcureMatchError, KeyError):
 
 SEVERITY_SKIPPED = "skipped"  # the record was left out
 SEVERITY_REPAIRED = "repaired"  # the record was kept with a repair or a flag
+SEVERITY_NOTE = "note"  # about a whole file, no record involved (e.g. a file in a folder that holds no notices)
 
 
 @dataclass(slots=True)
@@ -103,6 +109,7 @@ class IngestReport:
         fix: str,
         *,
         skipped: bool = False,
+        severity: str | None = None,
     ) -> None:
         self.problems.append(
             Problem(
@@ -112,7 +119,7 @@ class IngestReport:
                 problem=problem,
                 action=action,
                 fix=fix,
-                severity=SEVERITY_SKIPPED if skipped else SEVERITY_REPAIRED,
+                severity=severity or (SEVERITY_SKIPPED if skipped else SEVERITY_REPAIRED),
             )
         )
 

@@ -85,9 +85,24 @@ class IngestSettings:
     # Full UK SIC 2007 list (CSV with code and description columns, e.g. the Companies House list).
     # "" = only the 21 section and 88 division descriptions shipped in the package.
     sic_vocabulary: str = ""
+    # Limits on notice and directory files (README "Limits and safety"): a JSON value nested deeper than
+    # this many levels is refused (real OCDS packages nest about 10 deep).
+    max_json_depth: int = 100
+    # Largest single record (one JSON release or record, one JSON Lines line, one CSV field) read into
+    # memory, in MB; beyond it the record is refused (and a streamed JSON file stops there, reported).
+    max_record_mb: int = 64
+    # Text cells longer than this many characters (Contracts Finder CSV cells, directory cells) are cut
+    # to it and the record is reported as repaired.
+    max_field_chars: int = 1_000_000
+    # XLSX directories: refused when their parts would inflate beyond this many MB in total ...
+    max_xlsx_mb: int = 512
+    # ... or when a part over 1 MB inflates more than this many times its compressed size (zip bombs).
+    max_xlsx_ratio: int = 200
 
     def problems(self) -> list[str]:
         out = []
+        limits = ("max_json_depth", "max_record_mb", "max_field_chars", "max_xlsx_mb", "max_xlsx_ratio")
+        out.extend(f"ingest.{name} must be at least 1" for name in limits if getattr(self, name) < 1)
         for cur, rate in self.fx_to_gbp.items():
             if not isinstance(rate, (int, float)) or rate <= 0:
                 out.append(f"ingest.fx_to_gbp.{cur} must be a positive number, not {rate!r}")

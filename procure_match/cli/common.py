@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from procure_match.errors import IngestReport, InputFileError, ProcureMatchError
+from procure_match.ingest.textutil import strip_controls
 from procure_match.settings import Settings, load_settings
 
 # Data goes to stdout; progress, summaries of problems and errors go to stderr.
@@ -32,6 +33,18 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress ba
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def terminal_text(value: object) -> str:
+    """Text from the inputs made safe for a terminal: no escape sequences (screen clears, OSC-8 links),
+    no control characters but tab and newline (a carriage return could overwrite the line)."""
+    return strip_controls(str(value), keep="\t\n")
+
+
+def safe(value: object) -> str:
+    """``terminal_text`` with rich markup escaped: use for every input-derived value the CLI prints."""
+    return escape(terminal_text(value))
+
+
 EXIT_INPUT_ERROR = 2
 EXIT_RECORD_PROBLEMS = 3
 
@@ -44,7 +57,7 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ProcureMatchError as exc:
-            err.print(f"[bold red]error:[/] {exc.one_line()}", highlight=False, markup=True, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {safe(exc.one_line())}", highlight=False, markup=True, soft_wrap=True)
             raise typer.Exit(EXIT_INPUT_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
@@ -94,12 +107,16 @@ def print_problems(report: IngestReport, *, none_message: str | None = "No probl
         if none_message:
             err.print(none_message)
         return
-    table = Table(title=f"Problems: {report.skipped} skipped, {report.repaired} repaired", title_justify="left")
+    notes = len(report.problems) - report.skipped - report.repaired
+    title = f"Problems: {report.skipped} skipped, {report.repaired} repaired" + (
+        f", {notes} file notes" if notes else ""
+    )
+    table = Table(title=title, title_justify="left")
     table.add_column("count", justify="right")
     table.add_column("problem")
     table.add_column("action")
     for problem, action, n in rows[:PROBLEM_ROWS]:
-        table.add_row(str(n), escape(problem), escape(action))
+        table.add_row(str(n), safe(problem), safe(action))
     err.print(table)
     if len(rows) > PROBLEM_ROWS:
         err.print(f"... and {len(rows) - PROBLEM_ROWS} more kinds of problem (see --report FILE for every one).")

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from procure_match.cli.common import QuietOption, SettingsOption, err, friendly_errors, get_settings, out
+from procure_match.cli.common import QuietOption, SettingsOption, err, friendly_errors, get_settings, out, safe
 from procure_match.cli.scan import EmbedderOption, apply_overrides, parse_since
 
 
@@ -41,7 +40,7 @@ def demo_command(
 
     def say(message: str) -> None:
         if not quiet:
-            err.print(f"[dim]{escape(message)}[/]")
+            err.print(f"[dim]{safe(message)}[/]")
 
     result = run_demo(out_dir, settings, data=demo_data, as_of=when, say=say, show_bars=not quiet and err.is_terminal)
     _print_summary(result)
@@ -56,7 +55,7 @@ def _print_summary(result) -> None:
     portfolio = result.progress.portfolio
     ev = result.evaluation
 
-    table = Table(title=f"procure-match demo (fictional Birmingham scenario) -> {escape(str(result.out_dir))}")
+    table = Table(title=f"procure-match demo (fictional Birmingham scenario) -> {safe(str(result.out_dir))}")
     table.add_column("what")
     table.add_column("result")
     table.add_row(
@@ -84,12 +83,12 @@ def _print_summary(result) -> None:
         "ledger imports",
         f"{new_entries} new entries; {already} of {len(result.imports)} files already imported (nothing re-counted)",
     )
-    table.add_row("social-enterprise spend", escape(result.progress.headline))
+    table.add_row("social-enterprise spend", safe(result.progress.headline))
     if result.review:
         table.add_row(
             "waiting for a person",
             f"{len(result.review)} supplier names (£{sum(r['amount'] for r in result.review):,.0f}) close to a "
-            f"directory name: procure-match ledger review --ledger {escape(str(result.out_dir / 'ledger.sqlite'))}"
+            f"directory name: procure-match ledger review --ledger {safe(str(result.out_dir / 'ledger.sqlite'))}"
             " --out review.csv",
         )
     if portfolio.buyer_level_se_spend:
@@ -118,7 +117,7 @@ def _print_summary(result) -> None:
         ("quality figures", result.files["evaluation"]),
         ("problems found in the inputs", result.files["ingest-report.json"]),
     ):
-        where.add_row(label, escape(str(path)))
+        where.add_row(label, safe(str(path)))
     out.print(where)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out
+from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out, safe
 from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides
 from procure_match.profiles import profile_lines
 from procure_match.scoring.rank import combine
@@ -50,11 +49,11 @@ def explain_command(
     c = ex.candidate
 
     what = f"{ex.tender.tender_id}" + (f" lot {lot}" if lot else "") + f" ({ex.tender.title})"
-    out.print(f"[bold]{escape(what)}[/]  ×  [bold]{escape(ex.enterprise.name)}[/] ({escape(ex.enterprise.id)})")
+    out.print(f"[bold]{safe(what)}[/]  ×  [bold]{safe(ex.enterprise.name)}[/] ({safe(ex.enterprise.id)})")
     out.print(f"score {c.score:.3f}   fit {c.fit:.3f}   status: {c.status_text}", highlight=False)
-    out.print(f"where: {escape(delivery_text(ex.target.delivery_facts()))}", highlight=False)
+    out.print(f"where: {safe(delivery_text(ex.target.delivery_facts()))}", highlight=False)
     for line in profile_lines(ex.enterprise):
-        out.print(escape(line), highlight=False)
+        out.print(safe(line), highlight=False)
 
     weights = target_weights(ex.target, settings)  # distance weight scaled by the delivery mode
     parts = Table(title="Score parts (weighted mean of known parts, then adjustments, clipped to 0-1)")
@@ -67,10 +66,10 @@ def explain_command(
         if o.kind == FEATURE:
             w = weights.get(o.name, 0.0)
             share = f"{w:g} ({w / total_w:.0%} of known)" if o.value is not None and total_w else f"{w:g} (unused)"
-            parts.add_row(o.name, _value(o.value), share, escape(o.sentence))
+            parts.add_row(o.name, _value(o.value), share, safe(o.sentence))
     for o in ex.outcomes:
         if o.kind == SOFT:
-            parts.add_row(o.name, f"{o.value or 0.0:+.3f}", "added", escape(o.sentence))
+            parts.add_row(o.name, f"{o.value or 0.0:+.3f}", "added", safe(o.sentence))
     out.print(parts)
     base = combine({o.name: o.value for o in ex.outcomes if o.kind == FEATURE}, weights)
     adjust = sum(o.value or 0.0 for o in ex.outcomes if o.kind == SOFT)
@@ -83,7 +82,7 @@ def explain_command(
         rules.add_column(col, overflow="fold")
     for o in ex.outcomes:
         if o.kind not in (FEATURE, SOFT):
-            rules.add_row(o.name, _passed(o.passed, o.unverified), escape(o.sentence))
+            rules.add_row(o.name, _passed(o.passed, o.unverified), safe(o.sentence))
     out.print(rules)
     if c.failed_rules:
         out.print(f"failed: {', '.join(c.failed_rules)}", highlight=False)

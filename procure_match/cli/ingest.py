@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
@@ -22,6 +21,7 @@ from procure_match.cli.common import (
     get_settings,
     print_problems,
     progress_enabled,
+    safe,
 )
 from procure_match.errors import IngestReport, InputFileError
 
@@ -40,7 +40,7 @@ def _finish(report: IngestReport, report_path: Path | None, strict: bool, quiet:
     if report_path is not None:
         report.write_json(report_path)
         if not quiet:
-            err.print(f"Report written to {escape(str(report_path))}")
+            err.print(f"Report written to {safe(str(report_path))}")
     if strict and report.problems:
         if not quiet:
             err.print(f"--strict: {len(report.problems)} record problem(s); exit status {EXIT_RECORD_PROBLEMS}.")
@@ -96,7 +96,7 @@ def notices(
             table.add_column(col, justify="right")
         for name in sorted(per_file):
             c = per_file[name]
-            table.add_row(escape(name), *(str(c[k]) for k in ("notices", "lots", "awards", "problems")))
+            table.add_row(safe(name), *(str(c[k]) for k in ("notices", "lots", "awards", "problems")))
         err.print(table)
         counts = ingest_report.counts
         err.print(
@@ -145,7 +145,7 @@ def directory(
         table.add_column("legal form")
         table.add_column("enterprises", justify="right")
         for form, n in forms.most_common():
-            table.add_row(escape(form), str(n))
+            table.add_row(safe(form), str(n))
         err.print(table)
         print_problems(ingest_report)
     _finish(ingest_report, report, strict, quiet)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from procure_match.cli.common import (
     QuietOption,
@@ -22,6 +21,7 @@ from procure_match.cli.common import (
     print_problems,
     write_problems_json,
 )
+from procure_match.cli.common import safe as escape  # strips control characters too
 from procure_match.csvsafe import SafeDictWriter, allow_large_fields, restore_row
 from procure_match.errors import IngestReport, InputFileError
 from procure_match.ledger.model import KINDS

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from procure_match.cli.common import (
@@ -18,6 +17,8 @@ from procure_match.cli.common import (
     get_settings,
     out,
     print_problems,
+    safe,
+    terminal_text,
 )
 from procure_match.errors import InputFileError, SettingsError
 from procure_match.settings import Settings
@@ -66,7 +67,7 @@ def parse_since(text: str | None, *, option: str = "--since") -> date | None:
 
 def _summary(run, out_dir: Path) -> None:
     c = run.counts
-    table = Table(title=f"Scan {run.result.scan_id} -> {escape(str(out_dir))}")
+    table = Table(title=f"Scan {run.result.scan_id} -> {safe(str(out_dir))}")
     table.add_column("notices and matches")
     table.add_column("count", justify="right")
     for label, key in (
@@ -101,7 +102,7 @@ def _summary(run, out_dir: Path) -> None:
         for tid, cand in sorted(best.items(), key=lambda kv: -kv[1].score)[:SUMMARY_ROWS]:
             name = run.result.enterprises[cand.enterprise_id].name
             top.add_row(
-                escape(tid), escape((titles.get(tid) or "")[:60]), escape(name), f"{cand.score:.2f}", cand.status_text
+                safe(tid), safe((titles.get(tid) or "")[:60]), safe(name), f"{cand.score:.2f}", cand.status_text
             )
         out.print(top)
         if len(best) > SUMMARY_ROWS:
@@ -109,7 +110,7 @@ def _summary(run, out_dir: Path) -> None:
     changed = [ch for ch in run.result.changes.values() if ch.kind in ("changed", "withdrawn")]
     for ch in sorted(changed, key=lambda x: x.tender_id)[:SUMMARY_ROWS]:
         text = f"{ch.kind}: {ch.tender_id}: {'; '.join(ch.details) or ', '.join(ch.changed_fields)}"
-        out.print(text, markup=False, highlight=False)
+        out.print(terminal_text(text), markup=False, highlight=False)
 
 
 @friendly_errors
@@ -166,7 +167,7 @@ def scan_command(
 
     def progress(message: str) -> None:
         if not quiet:
-            err.print(f"[dim]{escape(message)}[/]")
+            err.print(f"[dim]{safe(message)}[/]")
 
     run = run_scan(
         notice_paths,

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
@@ -22,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from procure_match.domain import Amendment, Award, Contact, Location, Lot, Money, Supplier, Tender
-from procure_match.errors import IngestReport, InputFileError
+from procure_match.errors import SEVERITY_NOTE, IngestReport, InputFileError, NotNoticesError
 from procure_match.ingest import cf_csv, detect
 from procure_match.ingest.compile import Compiler
+from procure_match.ingest.limits import Limits, cap_cells, cap_message
 from procure_match.ingest.ocds import looks_versioned, release_to_tender, releases_of_record, unversion
 from procure_match.ingest.plausible import screen_values
-from procure_match.ingest.textutil import Decoding, open_text
+from procure_match.ingest.textutil import Decoding, open_text, strip_controls_in
 from procure_match.settings import Settings
 
 NOTICE_SUFFIXES = (".json", ".jsonl", ".csv")
@@ -37,9 +39,14 @@ __all__ = ["expand_paths", "iter_notices", "load_notices", "tender_from_dict", "
 
 def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     """Files to read: each file as given, each folder's own *.json, *.jsonl, *.csv (sorted; not subfolders)."""
+    return [path for path, _ in _expand(paths)]
+
+
+def _expand(paths: Sequence[str | Path]) -> list[tuple[Path, bool]]:
+    """(file, found in a named folder) for each file to read, each once."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    out: list[Path] = []
+    out: list[tuple[Path, bool]] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -50,16 +57,18 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
                     path=p,
                     fix="give the folder that holds the notice files (subfolders are not read; name them too)",
                 )
-            out.extend(found)
+            out.extend((f, True) for f in found)
         elif p.is_file():
-            out.append(p)
+            out.append((p, False))
         else:
             raise InputFileError("file not found", path=p, fix="check the path and spelling")
     if not out:
         raise InputFileError("no notice files given", fix="name at least one file or folder")
-    unique: dict[Path, Path] = {}
-    for f in out:  # a file named twice (or also inside a named folder) is read once
-        unique.setdefault(f.resolve(), f)
+    unique: dict[Path, tuple[Path, bool]] = {}
+    for f, in_folder in out:  # a file named twice (or also inside a named folder) is read once
+        first = unique.setdefault(f.resolve(), (f, in_folder))
+        if first[1] and not in_folder:  # also named on its own: a named file's errors stay fatal
+            unique[f.resolve()] = (first[0], False)
     return list(unique.values())
 
 
@@ -92,46 +101,38 @@ def iter_notices(
     notices first in the order their OCIDs were first seen, then Contracts Finder CSV notices.
     """
     report = report if report is not None else IngestReport()
-    files = expand_paths(paths)
+    files = _expand(paths)
     fx = dict(settings.ingest.fx_to_gbp)
+    limits = Limits.of(settings)
     bounds = (settings.ingest.value_floor_gbp, settings.ingest.value_ceiling_gbp)
     compiler = Compiler()
     contributions: Counter[str] = Counter()  # input records merged into each OCID
     csv_tenders: dict[str, tuple[Tender, str]] = {}  # tender_id -> (tender, "file row n")
 
-    for index, path in enumerate(files):
+    for index, (path, in_folder) in enumerate(files):
         if on_file is not None:
             on_file(path, index, len(files))
         report.files.append(str(path))
         report.counts["files"] += 1
-        kind = detect.sniff_format(path)
-        decodings: list[Decoding] = []
-        if kind == "json":
-            _read_json(path, decodings, compiler, contributions, report)
-        else:
-            _read_csv(path, decodings, csv_tenders, fx, report, bounds)
-        for decoding in decodings:
-            if decoding.fallback_bytes:
-                report.problem(
-                    path,
-                    "whole file",
-                    None,
-                    decoding.note,
-                    "read as Windows-1252 where needed",
-                    "save the file as UTF-8",
-                )
+        before = (report.records_read, len(report.problems), Counter(report.counts))
+        try:
+            _read_file(path, compiler, contributions, csv_tenders, fx, limits, bounds, report)
+        except NotNoticesError as exc:
+            if not in_folder:
+                raise
+            _skip_file(path, exc, before, report)
 
-    yield from _ocds_tenders(compiler, contributions, report, fx, bounds)
+    yield from _compiled_tenders(compiler, contributions, fx, bounds, report)
     for tender, _ in csv_tenders.values():
         report.records_kept += 1
         _count(report, tender)
         yield tender
 
 
-def _ocds_tenders(
-    compiler: Compiler, contributions: Counter[str], report: IngestReport, fx: dict, bounds: tuple[float, float]
+def _compiled_tenders(
+    compiler: Compiler, contributions: Counter, fx: dict, bounds: tuple[float, float], report: IngestReport
 ) -> Iterator[Tender]:
-    """Each compiled OCID as a Tender, its problems reported; a notice that cannot be read is skipped."""
+    """A Tender per compiled OCID; a notice that cannot be built skips each record merged into it (reported)."""
     for release, state in compiler.compiled():
         problems: list[tuple] = []
 
@@ -161,6 +162,39 @@ def _ocds_tenders(
         yield tender
 
 
+def _read_file(
+    path: Path,
+    compiler: Compiler,
+    contributions: Counter,
+    csv_tenders: dict,
+    fx: dict,
+    limits: Limits,
+    bounds: tuple[float, float],
+    report: IngestReport,
+) -> None:
+    """Read one notice file (JSON or CSV, found from its content) into the compiler or ``csv_tenders``."""
+    decodings: list[Decoding] = []
+    if detect.sniff_format(path) == "json":
+        _read_json(path, decodings, compiler, contributions, report, limits)
+    else:
+        _read_csv(path, decodings, csv_tenders, fx, report, limits, bounds)
+    for decoding in decodings:
+        if decoding.fallback_bytes:
+            report.problem(path, "whole file", None, decoding.note, decoding.action, "save the file as UTF-8")
+
+
+def _skip_file(path: Path, exc: NotNoticesError, before: tuple[int, int, Counter], report: IngestReport) -> None:
+    """A file found in a folder that holds no notices: its records are not counted; one note says why."""
+    report.records_read = before[0]
+    del report.problems[before[1] :]
+    report.counts = before[2]
+    report.counts["files without notices (skipped)"] += 1
+    report.problem(
+        path, "whole file", None, f"holds no notices: {exc.message}", "file skipped (found in a folder)",
+        "move files that are not notices out of the folder, or ignore this note", severity=SEVERITY_NOTE,
+    )  # fmt: skip
+
+
 def _screen(report: IngestReport, tender: Tender, bounds: tuple[float, float], note: Callable) -> None:
     """Placeholder and implausible values -> not stated (noted), counted only when there are some."""
     replaced = screen_values(tender, *bounds, note)
@@ -182,10 +216,12 @@ OCDS_KEYS = frozenset(
 )  # fmt: skip
 
 
-def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: Counter, report: IngestReport) -> None:
+def _read_json(
+    path: Path, decodings: list, compiler: Compiler, contributions: Counter, report: IngestReport, limits: Limits
+) -> None:
     units = ocds_like = 0
     first_keys: list[str] = []
-    for unit in detect.iter_json_units(path, decodings):
+    for unit in detect.iter_json_units(path, decodings, limits):
         report.records_read += 1
         units += 1
         if isinstance(unit.obj, dict):
@@ -227,7 +263,7 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
         contributions[ocid] += 1
     if units and not ocds_like:
         keys = f" (keys: {', '.join(first_keys)})" if first_keys else ""
-        raise InputFileError(
+        raise NotNoticesError(
             f"no OCDS release or record found in {units} JSON value(s){keys}",
             path=path,
             fix="give OCDS JSON: a release or record package, releases or records, or JSON Lines of them",
@@ -235,10 +271,17 @@ def _read_json(path: Path, decodings: list, compiler: Compiler, contributions: C
 
 
 def _read_csv(
-    path: Path, decodings: list, csv_tenders: dict, fx: dict, report: IngestReport, bounds: tuple[float, float]
+    path: Path,
+    decodings: list,
+    csv_tenders: dict,
+    fx: dict,
+    report: IngestReport,
+    limits: Limits,
+    bounds: tuple[float, float],
 ) -> None:
     text, decoding = open_text(path)
     decodings.append(decoding)
+    csv.field_size_limit(limits.max_record_bytes)  # a longer field breaks the file off there; cells capped below
     with text:
         for number, row, n_fields, n_header in cf_csv.iter_rows(text, path):
             report.records_read += 1
@@ -248,6 +291,7 @@ def _read_csv(
             if cf_csv.BROKEN in row:
                 report.problem(path, label, None, row[cf_csv.BROKEN], "skipped record", cf_csv.CSV_FIX, skipped=True)
                 continue
+            _clean_row(row, path, label, limits, report)
             problems: list[tuple] = []
 
             def note(field, problem, action, fix, _problems=problems):
@@ -282,19 +326,11 @@ def _read_csv(
             for field, problem, action, fix in problems:
                 report.problem(path, label, field, problem, action, fix)
             tender.source_file = str(path)
-            _keep_latest_copy(csv_tenders, tender, path, label, notice, report)
+            _keep_latest(csv_tenders, tender, f"{path} {label}", label, report)
 
 
-def _keep_latest_copy(
-    csv_tenders: dict[str, tuple[Tender, str]],
-    tender: Tender,
-    path: Path,
-    label: str,
-    notice: str,
-    report: IngestReport,
-) -> None:
-    """Keep ``tender`` unless a copy published later is already kept; a duplicate is reported as skipped."""
-    where = f"{path} {label}"
+def _keep_latest(csv_tenders: dict, tender: Tender, where: str, label: str, report: IngestReport) -> None:
+    """Keep the copy of a Contracts Finder notice published latest; the other copy is a skipped record."""
     previous = csv_tenders.get(tender.tender_id)
     if previous is None:
         csv_tenders[tender.tender_id] = (tender, where)
@@ -306,14 +342,25 @@ def _keep_latest_copy(
         csv_tenders[tender.tender_id] = (tender, where)
     report.counts["duplicates"] += 1
     report.problem(
-        path,
+        tender.source_file or "",
         label,
         "Notice Identifier",
-        f"notice {notice} appears more than once ({dropped_where} and {kept_where})",
+        f"notice {tender.notice_id} appears more than once ({dropped_where} and {kept_where})",
         f"skipped record: the copy at {dropped_where} (the one published latest is kept)",
         "remove overlapping exports, or ignore: the latest copy is used",
         skipped=True,
     )
+
+
+def _clean_row(row: dict[str, str], path: Path, label: str, limits: Limits, report: IngestReport) -> None:
+    """Cap over-long cells (reported) and strip control characters from every cell, in place."""
+    for column, length in cap_cells(row, limits.max_field_chars):
+        report.problem(
+            path, label, column, cap_message(column, length, limits.max_field_chars),
+            f"cut to its first {limits.max_field_chars:,} characters; the row is kept",
+            "check the cell in the export; raise ingest.max_field_chars if it is genuine",
+        )  # fmt: skip
+    strip_controls_in(row)
 
 
 def _published_key(t: Tender) -> datetime:

@@ -26,7 +26,7 @@ from procure_match.domain import (
     Supplier,
     Tender,
 )
-from procure_match.errors import InputFileError
+from procure_match.errors import InputFileError, NotNoticesError
 from procure_match.ingest.money import build_money
 from procure_match.ingest.ocds import read_cpv
 from procure_match.ingest.stage import cf_csv_stage
@@ -114,7 +114,7 @@ def check_header(header: list[str] | None, path: Path) -> None:
     names = {h.strip().lstrip("\ufeff") for h in header}
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
-        raise InputFileError(
+        raise NotNoticesError(
             f"not a Contracts Finder CSV export: no column {', '.join(repr(c) for c in missing)}"
             f" (found {', '.join(sorted(names)[:6])}{'...' if len(names) > 6 else ''})",
             path=path,
@@ -123,16 +123,15 @@ def check_header(header: list[str] | None, path: Path) -> None:
 
 
 BROKEN = "__broken__"  # key of the row dict yielded when the CSV breaks off part-way
-FIELD_LIMIT = 16 * 1024 * 1024  # long descriptions are fine; the csv module's default is 128 KB
 
 
 def iter_rows(text: TextIO, path: Path) -> Iterator[tuple[int, dict[str, str], int, int]]:
     """(row number counting the header as row 1, row dict, fields in the row, fields in the header) per data row.
 
     A CSV that breaks off after the header yields one last row ``{BROKEN: reason}`` (the rest of the file),
-    so rows already read are kept; a CSV unreadable from the start raises InputFileError.
+    so rows already read are kept; a CSV unreadable from the start raises InputFileError. The caller sets
+    ``csv.field_size_limit`` (``ingest.max_record_mb``).
     """
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     reader = csv.reader(text)
     try:
         header = next(reader, None)

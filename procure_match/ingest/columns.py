@@ -12,6 +12,7 @@ joined.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -143,6 +144,7 @@ class ColumnMap:
         return out
 
 
+@functools.lru_cache(maxsize=16_384)  # pure; a header row of 100,000 repeated cells is scored once per text
 def _score(norm: str, synonyms: tuple[str, ...], threshold: int) -> tuple[float, str] | None:
     """Best (score, how) of one normalised header against one field's synonyms, or None."""
     if not norm:

@@ -23,15 +23,18 @@ Normalisation rules (each one visible in the report when it changes a value):
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from procure_match.domain import (
     SCHEME_CHARITY_ENGLAND_WALES,
@@ -51,7 +54,20 @@ from procure_match.ingest.legal_form import (
     legal_text,
     normalise_legal_form,
 )
+from procure_match.ingest.limits import (
+    XLSX_FIX,
+    Limits,
+    bounded_int,
+    cap_message,
+    check_xlsx,
+    depth_message,
+    has_huge_number,
+    huge_number_message,
+    json_value_error,
+    too_deep,
+)
 from procure_match.ingest.profile import add_inferred_cpv, enrich, load_enrichment
+from procure_match.ingest.textutil import strip_controls
 from procure_match.reference.cpv import normalise_cpv
 from procure_match.reference.geo import find_postcode, in_uk, normalise_postcode, parse_radius_km
 from procure_match.reference.orgids import org_id
@@ -233,10 +249,16 @@ def slug_id(name: str, postcode: str | None) -> str:
 
 @dataclass
 class Table:
-    """Rows of text cells with a label each ("line 12", "row 7", "item 3")."""
+    """Rows of text cells with a label each ("line 12", "row 7", "item 3").
+
+    ``bad`` maps the label of a record that cannot be read (a JSON item that is not an object, too deep,
+    a number too long) to why; ``file_problems`` are (problem, action, fix) about the whole file."""
 
     rows: list[tuple[str, list[str]]]
     notes: list[str]
+    bad: dict[str, str] = field(default_factory=dict)
+    file_problems: list[tuple[str, str, str]] = field(default_factory=list)
+    capped: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # label -> (column, length) cut
 
 
 def _cell(value: object) -> str:
@@ -267,12 +289,23 @@ def _decode(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
             ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
     for enc in ("utf-8", "cp1252"):
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+def _replacement_problem(text: str, encoding: str) -> list[tuple[str, str, str]]:
+    """The whole-file problem of a UTF-16 file with undecodable bytes (e.g. cut at an odd byte), if any."""
+    bad = text.count("\ufffd") if encoding == "utf-16" else 0
+    if not bad:
+        return []
+    problem = f"{bad} character(s) were not valid UTF-16 (e.g. a file cut at an odd byte)"
+    return [(problem, "each replaced by U+FFFD; every other record read", "save the file again, complete, as UTF-8")]
 
 
 def _read_csv(path: Path, data: bytes, settings: Settings) -> Table:
@@ -285,7 +318,7 @@ def _read_csv(path: Path, data: bytes, settings: Settings) -> Table:
     delimiter = max(",;\t|", key=first.count) if first else ","
     if delimiter != ",":
         notes.append(f"delimiter={delimiter!r}")
-    csv.field_size_limit(max(csv.field_size_limit(), 50_000_000))
+    csv.field_size_limit(Limits.of(settings).max_record_bytes)  # longer cells stop the file; cells capped later
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[str, list[str]]] = []
     start = 1
@@ -297,18 +330,25 @@ def _read_csv(path: Path, data: bytes, settings: Settings) -> Table:
         raise InputFileError(
             f"CSV cannot be read after line {start} ({exc})", path=path, fix="check quoting near that line"
         ) from exc
-    return Table(rows, notes)
+    return Table(rows, notes, file_problems=_replacement_problem(text, encoding))
 
 
-def _read_json(path: Path, data: bytes) -> Table:
-    text, _enc = _decode(data, "", path)
+_JSON_FIX = "give a JSON list of objects or {'enterprises': [...]}"
+
+
+def _parse_json(path: Path, data: bytes, limits: Limits) -> tuple[object, list[tuple[str, str, str]]]:
+    """The parsed document and any whole-file problem; InputFileError (one line) when it cannot be parsed."""
+    text, encoding = _decode(data, "", path)
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            f"not valid JSON ({exc})", path=path, fix="give a JSON list of objects or {'enterprises': [...]}"
-        ) from exc
-    items = doc
+        return json.loads(text, parse_int=bounded_int), _replacement_problem(text, encoding)
+    except RecursionError as exc:
+        raise InputFileError(depth_message(limits.max_json_depth), path=path, fix=_JSON_FIX) from exc
+    except ValueError as exc:  # JSONDecodeError, or a number Python cannot convert
+        raise InputFileError(json_value_error(exc), path=path, fix=_JSON_FIX) from exc
+
+
+def _json_items(path: Path, doc: object) -> list:
+    """The list of organisations: the document itself, or its one list under a known key."""
     if isinstance(doc, dict):
         key = next((k for k in doc if k.lower() in JSON_LIST_KEYS and isinstance(doc[k], list)), None)
         if key is None:
@@ -320,41 +360,77 @@ def _read_json(path: Path, data: bytes) -> Table:
                 path=path,
                 fix=f"put the records in a list under one of the keys {', '.join(JSON_LIST_KEYS)}",
             )
-        items = doc[key]
-    if not isinstance(items, list):
+        doc = doc[key]
+    if not isinstance(doc, list):
         raise InputFileError("JSON is neither a list nor an object", path=path, fix="give a list of objects")
+    return doc
+
+
+def _json_item_problem(item: object, limits: Limits) -> str | None:
+    if not isinstance(item, dict):
+        return "item is not a JSON object"
+    if too_deep(item, limits.max_json_depth - 2):  # the item sits two levels down in {"enterprises": [...]}
+        return depth_message(limits.max_json_depth)
+    if has_huge_number(item):
+        return huge_number_message()
+    return None
+
+
+def _flatten(item: dict) -> dict[str, object]:
+    """One level of nesting becomes "outer inner" columns ({"address": {"postcode": ..}} -> "address postcode")."""
+    row: dict[str, object] = {}
+    for k, v in item.items():
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                row[f"{k} {k2}"] = v2
+        else:
+            row[str(k)] = v
+    return row
+
+
+def _read_json(path: Path, data: bytes, limits: Limits) -> Table:
+    doc, file_problems = _parse_json(path, data, limits)
+    items = _json_items(path, doc)
     flat: list[dict[str, object] | None] = []
     headers: dict[str, None] = {}
-    for item in items:
-        if not isinstance(item, dict):
+    bad: dict[str, str] = {}
+    for n, item in enumerate(items, start=1):
+        problem = _json_item_problem(item, limits)
+        if problem:
+            bad[f"item {n}"] = problem
             flat.append(None)
             continue
-        row: dict[str, object] = {}
-        for k, v in item.items():
-            if isinstance(v, dict):
-                for k2, v2 in v.items():
-                    row[f"{k} {k2}"] = v2
-            else:
-                row[str(k)] = v
+        row = _flatten(item)  # type: ignore[arg-type]
         headers.update(dict.fromkeys(row))
         flat.append(row)
     names = list(headers)
     rows: list[tuple[str, list[str]]] = [("header", names)]
     for n, row in enumerate(flat, start=1):
-        rows.append((f"item {n}", [_cell(row.get(h)) for h in names] if row is not None else ["\x00not-an-object"]))
-    return Table(rows, ["format=json"])
+        rows.append((f"item {n}", [_cell(row.get(h)) for h in names] if row is not None else []))
+    return Table(rows, ["format=json"], bad=bad, file_problems=file_problems)
+
+
+# What a broken or hostile workbook raises inside openpyxl (zip, zlib, XML, defusedxml, bad attributes).
+_XLSX_ERRORS = (
+    zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, IndexError, TypeError, ValueError,
+    AttributeError, ParseError,
+)  # fmt: skip
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def _read_xlsx(path: Path, settings: Settings) -> Table:
+    """Every row of the sheet, past whatever its ``<dimension>`` claims; XML parsed through defusedxml."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx(path, Limits.of(settings))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputFileError(
-            f"not a readable XLSX workbook ({exc})", path=path, fix="save it again as .xlsx (or as CSV)"
-        ) from exc
+    except (InvalidFileException, *_XLSX_ERRORS) as exc:
+        raise InputFileError(f"not a readable XLSX workbook ({_one_line(exc)})", path=path, fix=XLSX_FIX) from exc
     try:
         wanted = settings.directory.sheet
         if wanted and wanted not in wb.sheetnames:
@@ -363,15 +439,40 @@ def _read_xlsx(path: Path, settings: Settings) -> Table:
                 path=path,
                 fix="set directory.sheet to one of the sheets listed",
             )
-        ws = wb[wanted] if wanted else wb.worksheets[0]
-        rows = [(f"row {n}", [_cell(v) for v in values]) for n, values in enumerate(ws.iter_rows(values_only=True), 1)]
-        return Table(rows, [f"sheet={ws.title}"])
+        return _sheet_table(path, wb[wanted] if wanted else wb.worksheets[0])
     finally:
         wb.close()
 
 
+def _sheet_table(path: Path, ws) -> Table:
+    try:
+        claimed = ws.max_row  # from the sheet's <dimension ref>, which may under- or over-state it
+        ws.reset_dimensions()  # read to the last row actually present
+        rows = [(f"row {n}", [_cell(v) for v in values]) for n, values in enumerate(ws.iter_rows(values_only=True), 1)]
+    except _XLSX_ERRORS as exc:
+        raise InputFileError(
+            f"XLSX sheet cannot be read ({type(exc).__name__}: {_one_line(exc)})", path=path, fix=XLSX_FIX
+        ) from exc
+    notes = [f"sheet={ws.title}"]
+    if isinstance(claimed, int) and len(rows) > claimed:
+        notes.append(f"rows beyond the sheet's stated dimension={len(rows) - claimed}")
+    return Table(rows, notes)
+
+
 def read_table(path: str | Path, settings: Settings) -> Table:
-    """Rows of text cells from a CSV, JSON or XLSX file (format from the suffix, else the content)."""
+    """Rows of text cells from a CSV, JSON or XLSX file (format from the suffix, else the content),
+    control characters stripped and cells cut to ``ingest.max_field_chars``."""
+    table = _read_any_table(Path(path), settings)
+    max_chars = settings.ingest.max_field_chars
+    for i, (label, cells) in enumerate(table.rows):
+        table.rows[i] = (label, [strip_controls(c[:max_chars]) for c in cells])
+        capped = [(col, len(c)) for col, c in enumerate(cells) if len(c) > max_chars]
+        if capped:
+            table.capped[label] = capped
+    return table
+
+
+def _read_any_table(path: Path, settings: Settings) -> Table:
     p = Path(path)
     if not p.is_file():
         raise InputFileError("directory file not found", path=p, fix="check the path (CSV, JSON or XLSX)")
@@ -387,7 +488,7 @@ def read_table(path: str | Path, settings: Settings) -> Table:
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(p, settings)
     if suffix == ".json" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
-        return _read_json(p, data)
+        return _read_json(p, data, Limits.of(settings))
     return _read_csv(p, data, settings)
 
 
@@ -747,6 +848,14 @@ class _Builder:
         return [row.cells[i].strip() if i < len(row.cells) else "" for i in row.cmap.columns.get(name, [])]
 
 
+@dataclass
+class _Seen:
+    """Rows and ids already kept, so an exact duplicate row or a repeated id is reported, never merged."""
+
+    rows: dict[tuple[str, ...], str] = field(default_factory=dict)
+    ids: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
 def load_directory(
     path: str | Path,
     settings: Settings,
@@ -766,56 +875,14 @@ def load_directory(
         report.counts["directory:enterprises"] += 0
         return [], report
     header_idx, cmap = _find_header(table, settings, p)
-    report.files.append(str(p))
-    for note in table.notes:
-        report.counts[f"directory:{note}"] += 1
-    if header_idx:
-        report.counts["directory:lines_before_header"] += header_idx
-    for fname, header in cmap.pairs():
-        report.counts[f"column:{fname}={header}"] += 1
-
+    _report_file(p, table, header_idx, cmap, report)
     builder = _Builder(p, settings, report, postcodes)
     enterprises: list[Enterprise] = []
-    seen_rows: dict[tuple[str, ...], str] = {}
-    seen_ids: dict[str, tuple[str, str]] = {}
-    width = len(cmap.headers)
+    seen = _Seen()
     for label, cells in table.rows[header_idx + 1 :]:
-        if not any(c.strip() for c in cells):
-            report.counts["directory:blank_rows"] += 1
-            continue
-        report.records_read += 1
-        if cells == ["\x00not-an-object"]:
-            report.problem(p, label, None, "item is not a JSON object", "skipped record", _FIX_SOURCE, skipped=True)
-            continue
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            extra = len(cells) - width
-            builder.repaired(label, None, f"row has {extra} cell(s) beyond the header", "extra cells ignored")
-        key = tuple(c.strip() for c in cells[:width])
-        if key in seen_rows:
-            first = seen_rows[key]
-            report.problem(p, label, None, f"exact duplicate of {first}", "skipped record", "remove one", skipped=True)
-            continue
-        seen_rows[key] = label
-        row = _Row(cmap, cells)
-        result = builder.build(row, label, int(label.rsplit(" ", 1)[-1]))
-        if isinstance(result, str):
-            report.problem(p, label, None, result, "skipped record", _FIX_SOURCE, skipped=True)
-            continue
-        if result.id in seen_ids:
-            first_label, first_name = seen_ids[result.id]
-            report.problem(
-                p,
-                label,
-                "id",
-                f"id {result.id!r} ({result.name!r}) already used by {first_label} ({first_name!r})",
-                "skipped record; the first one kept (two organisations are never merged)",
-                "give each organisation its own id",
-                skipped=True,
-            )
-            continue
-        seen_ids[result.id] = (label, result.name)
-        builder.locate(result, row, label)
-        enterprises.append(result)
+        ent = _read_row(label, cells, table, cmap, builder, seen)
+        if ent is not None:
+            enterprises.append(ent)
     report.records_kept += len(enterprises)
     add_inferred_cpv(enterprises, report)
     for extra in settings.directory.enrichment:
@@ -825,6 +892,73 @@ def load_directory(
     for e in enterprises:
         report.counts[f"directory:location_{e.location_precision or 'unknown'}"] += 1
     return enterprises, report
+
+
+def _report_file(p: Path, table: Table, header_idx: int, cmap: ColumnMap, report: IngestReport) -> None:
+    report.files.append(str(p))
+    for note in table.notes:
+        report.counts[f"directory:{note}"] += 1
+    if header_idx:
+        report.counts["directory:lines_before_header"] += header_idx
+    for fname, header in cmap.pairs():
+        report.counts[f"column:{fname}={header}"] += 1
+    for problem, action, fix in table.file_problems:
+        report.problem(p, "whole file", None, problem, action, fix)
+
+
+def _read_row(
+    label: str, cells: list[str], table: Table, cmap: ColumnMap, builder: _Builder, seen: _Seen
+) -> Enterprise | None:
+    """One data row -> a located Enterprise, or None after reporting why it is skipped (or that it is blank)."""
+    report, p = builder.report, builder.path
+    if label in table.bad:
+        report.records_read += 1
+        report.problem(p, label, None, table.bad[label], "skipped record", _FIX_SOURCE, skipped=True)
+        return None
+    if not any(c.strip() for c in cells):
+        report.counts["directory:blank_rows"] += 1
+        return None
+    report.records_read += 1
+    width = len(cmap.headers)
+    _report_capped(label, table.capped.get(label, []), cmap, builder)
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        builder.repaired(label, None, f"row has {len(cells) - width} cell(s) beyond the header", "extra cells ignored")
+    key = tuple(c.strip() for c in cells[:width])
+    if key in seen.rows:
+        report.problem(
+            p, label, None, f"exact duplicate of {seen.rows[key]}", "skipped record", "remove one", skipped=True
+        )
+        return None
+    seen.rows[key] = label
+    row = _Row(cmap, cells)
+    result = builder.build(row, label, int(label.rsplit(" ", 1)[-1]))
+    if isinstance(result, str):
+        report.problem(p, label, None, result, "skipped record", _FIX_SOURCE, skipped=True)
+        return None
+    if result.id in seen.ids:
+        first_label, first_name = seen.ids[result.id]
+        report.problem(
+            p,
+            label,
+            "id",
+            f"id {result.id!r} ({result.name!r}) already used by {first_label} ({first_name!r})",
+            "skipped record; the first one kept (two organisations are never merged)",
+            "give each organisation its own id",
+            skipped=True,
+        )
+        return None
+    seen.ids[result.id] = (label, result.name)
+    builder.locate(result, row, label)
+    return result
+
+
+def _report_capped(label: str, capped: list[tuple[int, int]], cmap: ColumnMap, builder: _Builder) -> None:
+    limit = builder.settings.ingest.max_field_chars
+    for column, length in capped:
+        header = cmap.headers[column] if column < len(cmap.headers) else f"column {column + 1}"
+        action = f"cut to its first {limit:,} characters; the row is kept"
+        fix = "check the cell; raise ingest.max_field_chars if it is genuine"
+        builder.repaired(label, header, cap_message(header, length, limit), action, fix)
 
 
 __all__ = [

@@ -7,6 +7,9 @@
 * ``clean_text`` turns published descriptions into plain text: HTML tags out, entities decoded
   (also double-escaped ones such as ``&amp;apos;``), UTF-8 read as cp1252 ("â€™") repaired,
   whitespace tidied.
+* ``strip_controls`` removes terminal escape sequences (CSI, OSC such as OSC-8 hyperlinks) and every
+  other C0/C1 control character but tab and line breaks: applied to every text field at ingest and
+  again to whatever the CLI prints.
 * ``parse_datetime`` / ``parse_date`` read ISO 8601 and UK day-first dates. Every datetime returned is
   timezone-aware UTC; a time without an offset is taken as UTC.
 """
@@ -17,12 +20,13 @@ import codecs
 import html
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from procure_match.errors import InputFileError
+from procure_match.errors import InputFileError, NotNoticesError
 
 SNIFF_BYTES = 64 * 1024
 
@@ -36,9 +40,17 @@ class Decoding:
 
     @property
     def note(self) -> str:
-        if self.fallback_bytes:
-            return f"{self.fallback_bytes} byte(s) were not valid UTF-8 and were read as Windows-1252/Latin-1"
-        return ""
+        if not self.fallback_bytes:
+            return ""
+        if self.encoding.startswith("utf-16"):
+            return f"{self.fallback_bytes} byte(s) were not valid UTF-16 (e.g. a file cut at an odd byte)"
+        return f"{self.fallback_bytes} byte(s) were not valid UTF-8 and were read as Windows-1252/Latin-1"
+
+    @property
+    def action(self) -> str:
+        if self.encoding.startswith("utf-16"):
+            return "replaced by U+FFFD (a dangling last byte dropped); every other record read"
+        return "read as Windows-1252 where needed"
 
 
 class _Cp1252Fallback:
@@ -63,9 +75,24 @@ def _cp1252_byte(b: int) -> str:
         return bytes([b]).decode("latin-1")
 
 
+class _CountingReplace(_Cp1252Fallback):
+    """A codecs error handler for UTF-16: undecodable bytes become U+FFFD, a dangling byte at the very end
+    (a file cut at an odd byte) is dropped; both are counted."""
+
+    def __call__(self, exc: UnicodeError) -> tuple[str, int]:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise exc
+        if self.current is not None:
+            self.current.fallback_bytes += exc.end - exc.start
+        return ("" if exc.reason == "truncated data" else "\ufffd"), exc.end
+
+
 _HANDLER_NAME = "procure-match-cp1252"
 _handler = _Cp1252Fallback()
 codecs.register_error(_HANDLER_NAME, _handler)
+_REPLACE_NAME = "procure-match-replace"
+_replace_handler = _CountingReplace()
+codecs.register_error(_REPLACE_NAME, _replace_handler)
 
 
 class _CountingText(io.TextIOWrapper):
@@ -74,15 +101,15 @@ class _CountingText(io.TextIOWrapper):
     decoding: Decoding
 
     def read(self, size: int | None = -1) -> str:
-        _handler.current = self.decoding
+        _handler.current = _replace_handler.current = self.decoding
         return super().read(size)
 
     def readline(self, size: int | None = -1) -> str:
-        _handler.current = self.decoding
+        _handler.current = _replace_handler.current = self.decoding
         return super().readline(size)
 
     def __next__(self) -> str:
-        _handler.current = self.decoding
+        _handler.current = _replace_handler.current = self.decoding
         return super().__next__()
 
 
@@ -105,14 +132,14 @@ def open_text(path: str | Path) -> tuple[TextIO, Decoding]:
     raw.seek(0)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raw.close()
-        raise InputFileError("file is empty", path=p, fix="export the notices again; the file has no content")
+        raise NotNoticesError("file is empty", path=p, fix="export the notices again; the file has no content")
     if head.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         enc = "utf-16"
     elif b"\x00" in head:
         raw.close()
-        raise InputFileError(
+        raise NotNoticesError(
             "file is binary (or UTF-16/32 without a byte-order mark), not JSON or CSV text",
             path=p,
             fix="give an OCDS JSON/JSON Lines file or a Contracts Finder CSV export saved as UTF-8",
@@ -120,33 +147,101 @@ def open_text(path: str | Path) -> tuple[TextIO, Decoding]:
     else:
         enc = "utf-8"
     decoding = Decoding(encoding=enc)
-    errors = _HANDLER_NAME if enc.startswith("utf-8") else "strict"
+    errors = _HANDLER_NAME if enc.startswith("utf-8") else _REPLACE_NAME
     text = _CountingText(raw, encoding=enc, errors=errors, newline="")
     text.decoding = decoding
     return text, decoding
 
 
 class Utf8Bytes(io.RawIOBase):
-    """Re-encode a text stream as UTF-8 bytes so ijson's C parser can read any source encoding."""
+    """Re-encode a text stream as UTF-8 bytes so ijson's C parser can read any source encoding.
 
-    def __init__(self, text: TextIO):
+    ``controls_seen`` turns true once any text read may hold a control character (raw, or as a JSON
+    escape), so callers strip controls from what they parse only when there can be some."""
+
+    def __init__(self, text: TextIO, on_bytes: Callable[[int], None] | None = None):
         self._text = text
         self._pending = b""
+        self._pos = 0
+        self._tail = b""
+        self.on_bytes = on_bytes  # told how many bytes each read hands on (a record-size guard)
+        self.controls_seen = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        want = len(buffer)
-        while len(self._pending) < want:
-            chunk = self._text.read(SNIFF_BYTES)
-            if not chunk:
-                break
-            self._pending += chunk.encode("utf-8")
-        n = min(want, len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
+        if self._pos >= len(self._pending):
+            self._pending, self._pos = self._text.read(SNIFF_BYTES).encode("utf-8", "surrogatepass"), 0
+            if not self.controls_seen and might_hold_controls(self._tail + self._pending):
+                self.controls_seen = True
+            self._tail = self._pending[-8:]
+        n = min(len(buffer), len(self._pending) - self._pos)
+        buffer[:n] = self._pending[self._pos : self._pos + n]
+        self._pos += n
+        if self.on_bytes is not None:
+            self.on_bytes(n)
         return n
+
+
+# --- control characters -----------------------------------------------------------------------
+
+# Escape sequences first (so "ESC [2J" goes whole, not leaving "[2J"): CSI, OSC (ended by BEL or ST),
+# other two-character escapes; then any C0/C1 control, DEL. Tab, LF and CR are kept unless asked.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI: cursor moves, clears, colours
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC/DCS/PM/APC: OSC-8 links
+    r"|\x1b[@-Z\\-_]?"  # other escapes
+)
+_CONTROLS = {
+    "\t\n\r": re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"),
+    "\t\n": re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"),
+    "": re.compile(r"[\x00-\x1f\x7f-\x9f]"),
+}
+
+
+# Bytes of a raw C0 control (tab, LF, CR aside) or DEL, and 0xC2, the lead byte of the UTF-8 C1 controls.
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_ESCAPED_CONTROL = re.compile(rb"\\(?:[bf]|u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]))")  # JSON "\u001b", "\b"
+
+
+def might_hold_controls(data: bytes) -> bool:
+    """False when UTF-8 ``data`` (raw or JSON text) surely holds no control character ``strip_controls``
+    would remove; at C speed (a translate, then two literal-led searches), so clean text costs little."""
+    found = data.translate(None, _OTHER_BYTES)
+    if found.strip(b"\xc2") or (found and _C1_UTF8.search(data)):
+        return True
+    return _ESCAPED_CONTROL.search(data) is not None
+
+
+def strip_controls(text: str, keep: str = "\t\n\r") -> str:
+    """``text`` without terminal escape sequences or C0/C1 control characters, except those in ``keep``
+    ("\\t\\n\\r" at ingest; "\\t\\n" for a terminal, where a carriage return can overwrite a line)."""
+    controls = _CONTROLS[keep]
+    if not controls.search(text):
+        return text
+    return controls.sub("", _ESCAPES.sub("", text))
+
+
+def strip_controls_in(value: Any) -> Any:
+    """``strip_controls`` on every string (keys too) inside a JSON-like value; containers changed in place."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (str, list, dict)):
+                value[i] = strip_controls_in(item)
+    elif isinstance(value, dict):
+        for key in list(value):
+            item = value[key]
+            clean_key = strip_controls(key) if isinstance(key, str) else key
+            if clean_key != key:
+                del value[key]
+            if isinstance(item, (str, list, dict)) or clean_key != key:
+                value[clean_key] = strip_controls_in(item)
+    return value
 
 
 # --- cleaning ---------------------------------------------------------------------------------

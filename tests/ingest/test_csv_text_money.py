@@ -11,7 +11,7 @@ from procure_match.ingest import load_notices
 from procure_match.ingest.cf_csv import parse_supplier_block, split_supplier_blocks
 from procure_match.ingest.money import build_money, parse_amount
 from procure_match.ingest.textutil import clean_text, find_postcode, open_text, parse_datetime
-from procure_match.settings import Settings
+from procure_match.settings import Settings, settings_from_dict
 
 FX = Settings().ingest.fx_to_gbp
 
@@ -171,26 +171,24 @@ def test_folder_reads_every_notice_file_sorted(fixtures, tmp_path):
         load_notices([tmp_path], Settings())
 
 
-def test_csv_breaking_off_keeps_the_rows_before(fixtures, tmp_path, monkeypatch):
+def test_csv_breaking_off_keeps_the_rows_before(fixtures, tmp_path):
     import csv
-
-    from procure_match.ingest import cf_csv
 
     good = (fixtures / "notices" / "cf_export_cr.csv").read_bytes().replace(b"\r", b"\n")
     path = tmp_path / "broken.csv"
-    path.write_bytes(good + b'"LONG-1",,,,,"' + b"x" * 5000 + b'"\n' + b"more\n")
-    old = csv.field_size_limit(1000)
-    monkeypatch.setattr(cf_csv, "FIELD_LIMIT", 1000)
-    try:
-        tenders, report = load_notices([path], Settings())
+    path.write_bytes(good + b'"LONG-1",,,,,"' + b"x" * 1_100_000 + b'"\n' + b"more\n")
+    old = csv.field_size_limit()
+    try:  # a field beyond ingest.max_record_mb cannot be read: the file breaks off there
+        tenders, report = load_notices([path], settings_from_dict({"ingest": {"max_record_mb": 1}}))
     finally:
         csv.field_size_limit(old)
     assert [t.tender_id for t in tenders] == ["cf-WOLV003-DN0003-3"]
     assert report.skipped == 1 and "breaks off" in report.problems[-1].problem
     assert report.records_read == 2 == report.records_kept + report.skipped
-    monkeypatch.undo()
-    tenders, _ = load_notices([path], Settings())  # the default limit reads a long description
+    tenders, report = load_notices([path], Settings())  # the default limit reads a long description ...
     assert len(tenders) == 3
+    capped = [p for p in report.problems if "ingest.max_field_chars" in p.problem]  # ... and caps it
+    assert [(p.record, p.field, p.severity) for p in capped] == [("row 3 (LONG-1)", "Title", "repaired")]
 
 
 def test_on_file_reports_progress(fixtures):
