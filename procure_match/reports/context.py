@@ -22,6 +22,7 @@ from procure_match.domain import Candidate, Enterprise, Money, ScanResult, Tende
 from procure_match.ledger.contracts import category_for
 from procure_match.profiles import inferred_cpv_text, legal_form_text, size_text
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary
+from procure_match.scoring.rank import STATUS_BELOW_FLOOR, STATUS_INELIGIBLE
 from procure_match.settings import Settings
 
 STOPWORDS = frozenset(
@@ -715,7 +716,8 @@ def notice_entries(d: DigestInputs, settings: Settings, vocab: CpvVocabulary) ->
     top = settings.consortium.digest_top_matches
     out = []
     for t in sorted(d.tenders, key=lambda t: (_utc_naive(t.deadline) if t.deadline else datetime.max, t.tender_id)):
-        rows = sorted(d.by_tender.get(t.tender_id, []), key=lambda c: (-c.score, c.rank, c.enterprise_id))
+        every = sorted(d.by_tender.get(t.tender_id, []), key=lambda c: (-c.score, c.rank, c.enterprise_id))
+        rows = [c for c in every if c.status not in UNSHOWN_STATUSES]
         change = d.result.changes.get(t.tender_id)
         notice = notice_context(t, d.result.scanned_at, vocab)
         tteams = d.teams_by_tender.get(t.tender_id, [])
@@ -726,6 +728,7 @@ def notice_entries(d: DigestInputs, settings: Settings, vocab: CpvVocabulary) ->
                 **{k: notice[k] for k in ("stage", "stage_text", "early", "expected", "buyer_contact")},
                 "where": delivery_text(d.result.deliveries.get((t.tender_id, None))),
                 "change": change.kind if change else "",
+                **_best_fit(rows, every, d.result),
                 "matches": [_match_row(c, d.result.enterprises[c.enterprise_id], t) for c in rows[:top]],
                 "more_matches": max(0, len(rows) - top),
                 "teams": [_team_row(tm) for tm in tteams if tm.feasible],
@@ -733,6 +736,67 @@ def notice_entries(d: DigestInputs, settings: Settings, vocab: CpvVocabulary) ->
             }
         )
     return out
+
+
+# Candidates not shown as matches: below the learned fit's floor, or ineligible on evidence.
+UNSHOWN_STATUSES = frozenset({STATUS_BELOW_FLOOR, STATUS_INELIGIBLE})
+
+
+def _best_fit(shown: list[Candidate], every: list[Candidate], result: ScanResult) -> dict[str, Any]:
+    """The notice's best fit (what orders the digest), the sentence that explains it, and, for a notice
+    nothing in the network fits, its best candidate and why it falls short."""
+    best = shown[0] if shown else None
+    nearest = every[0] if every and not shown else None
+    return {
+        "fits": best is not None,
+        "best_fit": best.score if best else (nearest.score if nearest else 0.0),
+        "best_fit_text": f"{best.score:.2f}" if best else "",
+        "best_name": result.enterprises[best.enterprise_id].name if best else "",
+        "best_reason": best.reasons[0] if best and best.reasons else "",
+        "nearest": (
+            {
+                "name": result.enterprises[nearest.enterprise_id].name,
+                "fit": f"{nearest.score:.2f}",
+                "why": _short_of(nearest),
+            }
+            if nearest
+            else None
+        ),
+    }
+
+
+_RULE_STEMS = {
+    "capacity": "capacity",
+    "certifications": "certific",
+    "reserved_participation": "reserved",
+    "radius": "radius",
+}
+
+
+def _short_of(c: Candidate) -> str:
+    """Why the nearest candidate is not a match: the sentences of the rules it fails on evidence, else its fit."""
+    if c.status == STATUS_INELIGIBLE:
+        stems = [_RULE_STEMS.get(r, r) for r in c.failed_rules]
+        said = [r for r in c.reasons if any(stem in r.lower() for stem in stems)]
+        return " ".join(said) or "fails " + ", ".join(c.failed_rules)
+    return c.reasons[0] if c.reasons else ""
+
+
+def ranked_sections(entries: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """The digest's sections: open notices and coming-up notices that something fits, best fit first, at most
+    ``limit`` each (the rest counted), and the notices nothing in the network fits."""
+    fitting = sorted((n for n in entries if n["fits"]), key=lambda n: (-n["best_fit"], n["title"].lower()))
+    opportunities = [n for n in fitting if not n["early"]]
+    coming = [n for n in fitting if n["early"]]
+    nothing = sorted((n for n in entries if not n["fits"]), key=lambda n: (-n["best_fit"], n["title"].lower()))
+    return {
+        "notices": opportunities[:limit],
+        "more_notices": max(0, len(opportunities) - limit),
+        "coming_up": coming[:limit],
+        "more_coming_up": max(0, len(coming) - limit),
+        "nothing_fits": nothing,
+        "all_fitting": fitting,
+    }
 
 
 def change_entries(result: ScanResult, by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -794,7 +858,7 @@ def enterprise_entries(d: DigestInputs, by_id: dict[str, dict[str, Any]], top: i
     for t in d.tenders:
         n = by_id[t.tender_id]
         for c in d.by_tender.get(t.tender_id, []):
-            if c.status != "ineligible":
+            if c.status not in UNSHOWN_STATUSES:
                 entry_for(d.result.enterprises[c.enterprise_id])["matches"].append(_enterprise_match(n, c, t))
         for team in (tm for tm in d.teams_by_tender.get(t.tender_id, []) if tm.feasible):
             for m in team.member_details:
@@ -822,7 +886,10 @@ def digest_counts(
     """Step 6: the headline counts (``notices`` are open tenders and others; ``coming_up`` early notices)."""
     every = notices + coming_up
     return {
-        "notices": len(every),
+        "notices": len(every)
+        + more.get("nothing_fits", 0)
+        + more.get("more_notices", 0)
+        + more.get("more_coming_up", 0),
         "new": sum(1 for c in changes if c["kind"] == "new"),
         "changed": sum(1 for c in changes if c["kind"] == "changed"),
         "withdrawn": sum(1 for c in changes if c["kind"] == "withdrawn"),
@@ -842,13 +909,34 @@ def digest_context(
     d = digest_inputs(result, teams)
     entries = notice_entries(d, settings, vocab)
     by_id = {n["id"]: n for n in entries}
-    notices = [n for n in entries if not n["early"]]
-    coming_up = [n for n in entries if n["early"]]
+    sections = ranked_sections(entries, settings.scan.digest_max_per_section)
+    notices, coming_up = sections["notices"], sections["coming_up"]
+    shown = {n["id"] for n in notices + coming_up}
     changes = change_entries(result, by_id)
-    closing = [n for n in notices if n["days_left"] is not None and 0 <= n["days_left"] <= cfg.closing_soon_days]
+    for c in changes:
+        c["in_digest"] = c["in_digest"] and c["id"] in shown
+    closing = sorted(
+        (
+            n
+            for n in sections["all_fitting"]
+            if not n["early"] and n["days_left"] is not None and 0 <= n["days_left"] <= cfg.closing_soon_days
+        ),
+        key=lambda n: n["days_left"],
+    )
     enterprises = enterprise_entries(d, by_id, cfg.digest_top_matches)
-    more = {"teams": sum(1 for tm in teams if tm.feasible), "excluded": len(result.excluded)}
+    more = {
+        "teams": sum(1 for tm in teams if tm.feasible),
+        "excluded": len(result.excluded),
+        "nothing_fits": len(sections["nothing_fits"]),
+        "more_notices": sections["more_notices"],
+        "more_coming_up": sections["more_coming_up"],
+        "fitting": sum(1 for n in sections["all_fitting"] if not n["early"]),
+        "fitting_coming_up": sum(1 for n in sections["all_fitting"] if n["early"]),
+    }
     return {
+        "ranker": result.ranker,
+        "min_fit": f"{result.min_fit:.2f}" if result.min_fit is not None else "",
+        "nothing_fits": sections["nothing_fits"],
         "title": f"Weekly tender digest, {day_text(_utc_naive(result.scanned_at))}",
         "scanned": day_text(_utc_naive(result.scanned_at)),
         "counts": digest_counts(notices, coming_up, changes, **more, closing_soon=len(closing)),

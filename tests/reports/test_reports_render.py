@@ -129,8 +129,14 @@ def test_digest_sections(scan_and_teams):
         ("changed", "ocds-b5fd17-hub-001"),
         ("withdrawn", "ocds-b5fd17-old-009"),
     ]
-    assert [n["id"] for n in ctx["closing"]] == ["ocds-b5fd17-gas/003", "ocds-b5fd17-hub-001"]
-    assert ctx["counts"]["teams"] == 4 and ctx["counts"]["without_team"] == 1
+    # a notice whose every candidate is ineligible on evidence is listed once, under "nothing fits", never as closing
+    assert [n["id"] for n in ctx["closing"]] == ["ocds-b5fd17-hub-001"]
+    assert [n["id"] for n in ctx["nothing_fits"]] == ["ocds-b5fd17-gas/003"]
+    assert ctx["nothing_fits"][0]["nearest"]["why"]  # its best candidate and why it falls short
+    assert ctx["counts"]["teams"] == 4 and ctx["counts"]["nothing_fits"] == 1
+    # best opportunities first: ordered by their best fit
+    fits = [n["best_fit"] for n in ctx["notices"]]
+    assert fits == sorted(fits, reverse=True) and all(n["fits"] for n in ctx["notices"])
     roofers = next(e for e in ctx["enterprises"] if e["id"] == "GB-COH-00000001")
     assert [t["role"] for t in roofers["teams"]] == ["lead", "partner"]
     # ineligible matches are not forwarded to the enterprise
