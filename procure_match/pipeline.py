@@ -374,6 +374,7 @@ def _run_stages(
         target_vecs,
         ent_vecs,
         lambda titles: embed_texts(embedder, settings, titles, cache=cache),
+        target_noise(targets, scanned),
     )
     say(ranker_note)
     candidates = match_targets(
@@ -481,6 +482,14 @@ def _scan_counts(
     }
 
 
+def target_noise(targets: Sequence[MatchTarget], tenders: Sequence[Tender]) -> list[frozenset[str]]:
+    """Per target, the words of its notice's buyer and places (never shown as shared words)."""
+    from procure_match.scoring.learned import tender_noise
+
+    by_id = {t.tender_id: tender_noise(t) for t in tenders}
+    return [by_id.get(t.tender_id, frozenset()) for t in targets]
+
+
 def learned_fit_for(
     settings: Settings,
     embedder_id: str,
@@ -489,6 +498,7 @@ def learned_fit_for(
     target_vectors: np.ndarray,
     enterprise_vectors: np.ndarray,
     embed: Callable[[list[str]], np.ndarray],
+    noise: Sequence[frozenset[str]] = (),
 ):
     """(the learned fit for this scan or None, a sentence saying which ranker the scan uses and why).
 
@@ -519,6 +529,7 @@ def learned_fit_for(
         embed([title_of(text) for text in target_texts]),
         enterprise_vectors,
         DirectorySpread.of(enterprise_vectors),
+        noise,
     )
     return learned, f"ranked by the learned fit ({path.name}); floor scan.min_fit = {settings.scan.min_fit:.2f}"
 

@@ -192,7 +192,7 @@ class ScanSettings:
     # that keeps a grade-2 pair for 90% of the notices that have one. A candidate whose learned fit is below
     # it is "below floor": kept in matches.json, never briefed or
     # alerted; a notice whose best candidate is below it is listed once under "nothing in your network fits".
-    min_fit: float = 0.08
+    min_fit: float = 0.06
     # Notices shown per digest section (the rest are counted and listed in matches.csv).
     digest_max_per_section: int = 25
     # Score = weighted mean of the parts below (weights are normalised), plus bonuses, clipped to [0, 1].
@@ -263,8 +263,11 @@ class ConsortiumSettings:
     # Most members in one team, and how many distinct teams to propose per notice (best first).
     max_members: int = 4
     alternatives: int = 3
-    # A member covers a requirement when its fit for it is at least this.
+    # A member covers a requirement when its fit for it is at least this (hand-weighted score).
     min_fit: float = 0.35
+    # The same for a scan ranked by the learned fit: a team (and its brief) is proposed only from members whose
+    # fit is at least this (about one pair in five like it is worth forwarding; scan.min_fit only lists them).
+    learned_min_fit: float = 0.2
     # Team value = sum of assigned fits - member_penalty x members + shared_consortium_bonus x pairs
     # of members who already share a consortium.
     member_penalty: float = 0.05
@@ -292,6 +295,8 @@ class ConsortiumSettings:
             out.append("consortium.alternatives must be at least 1")
         if not 0 <= self.min_fit <= 1:
             out.append("consortium.min_fit must be 0-1")
+        if not 0 <= self.learned_min_fit <= 1:
+            out.append("consortium.learned_min_fit must be 0-1")
         if self.member_penalty < 0 or self.shared_consortium_bonus < 0:
             out.append("consortium.member_penalty and shared_consortium_bonus must not be negative")
         if self.candidates < 1:

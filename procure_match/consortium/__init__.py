@@ -270,10 +270,12 @@ def teams_for_tender(
 
 def team_settings(result: ScanResult, settings: Settings) -> Settings:
     """The settings teams are formed with: in a scan ranked by the learned fit, a member covers a requirement
-    when its fit reaches the scan's floor (``scan.min_fit``: fits are probabilities, not hand scores)."""
+    when its fit reaches ``consortium.learned_min_fit`` (and never below the scan's floor): fits are
+    probabilities, not hand scores, and a brief is a stronger promise than a listed match."""
     if result.ranker != "learned" or result.min_fit is None:
         return settings
-    return replace(settings, consortium=replace(settings.consortium, min_fit=result.min_fit))
+    cover = max(result.min_fit, settings.consortium.learned_min_fit)
+    return replace(settings, consortium=replace(settings.consortium, min_fit=cover))
 
 
 def form_teams(result: ScanResult, settings: Settings, cpv: CpvVocabulary | None = None) -> list[Team]:

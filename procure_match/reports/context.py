@@ -22,20 +22,11 @@ from procure_match.domain import Candidate, Enterprise, Money, ScanResult, Tende
 from procure_match.ledger.contracts import category_for
 from procure_match.profiles import inferred_cpv_text, legal_form_text, size_text
 from procure_match.reference.cpv import CpvVocabulary, agreement, default_vocabulary
+from procure_match.scoring.learned import tender_noise
+from procure_match.scoring.lexical import PLACE_WORDS, STOPWORDS
 from procure_match.scoring.rank import STATUS_BELOW_FLOOR, STATUS_INELIGIBLE
 from procure_match.settings import Settings
 
-STOPWORDS = frozenset(
-    """
-    a about above after again all also an and any are as at be been before being below between both but by can
-    could did do does doing during each few for from further had has have having here how if in into is it its
-    itself just more most no nor not of off on once only or other our out over own same should so some such than
-    that the their them then there these they this those through to too under until up very was we were what
-    when where which while who whom why will with within would you your provide provision services service
-    including include contract contracts council work works supply supplies required requirement requirements
-    delivery deliver new per may must lot lots tender notice any all etc ltd limited cic company community
-    """.split()  # noqa: SIM905
-)
 # OCDS tender.otherRequirements.reservedParticipation codes in plain words.
 RESERVED_WORDS = {
     "shelteredWorkshop": "reserved for sheltered workshops",
@@ -139,20 +130,24 @@ def word_profile(text: str) -> WordProfile:
     return WordProfile(found, frozenset(found), frozenset(pairwise(found)))
 
 
-def matching_phrases(notice_text: str, enterprise_text: str, limit: int = 8) -> list[str]:
-    """Word pairs, then single words, that appear in both texts (stop words left out), in notice order."""
+def matching_phrases(
+    notice_text: str, enterprise_text: str, limit: int = 8, exclude: frozenset[str] = frozenset()
+) -> list[str]:
+    """Word pairs, then single words, that appear in both texts, in notice order: stop words, place words and
+    ``exclude`` (the buyer's name and the notice's place fields, ``lexical.noise_words``) left out."""
+    skip = PLACE_WORDS | exclude
     n_words, enterprise = word_profile(notice_text).words, word_profile(enterprise_text)
     out: list[str] = []
     seen: set[str] = set()  # the phrases in out, for quick look-up
     used: set[str] = set()
     for a, b in pairwise(n_words):
         phrase = f"{a} {b}"
-        if (a, b) in enterprise.pairs and phrase not in seen:
+        if (a, b) in enterprise.pairs and phrase not in seen and a not in skip and b not in skip:
             out.append(phrase)
             seen.add(phrase)
             used.update((a, b))
     for w in n_words:
-        if w in enterprise.vocabulary and w not in used and w not in seen:
+        if w in enterprise.vocabulary and w not in used and w not in seen and w not in skip:
             out.append(w)
             seen.add(w)
     return out[:limit]
@@ -304,6 +299,7 @@ class ScanLookup:
         self._steps: dict[str, list[dict[str, str]]] = {}
         self._texts: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._matches: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        self._noise: dict[str, frozenset[str]] = {}
 
     def notice(self, tender_id: str) -> dict[str, Any]:
         if tender_id not in self._notices:
@@ -322,9 +318,10 @@ class ScanLookup:
             if tender_id not in self._texts:
                 tender = self.tenders[tender_id]
                 self._texts[tender_id] = (notice_text(tender), _tender_codes(tender))
+                self._noise[tender_id] = tender_noise(tender)
             text, codes = self._texts[tender_id]
             self._matches[key] = (
-                matching_phrases(text, " ".join([ent.description, *ent.sectors])),
+                matching_phrases(text, " ".join([ent.description, *ent.sectors]), exclude=self._noise[tender_id]),
                 agreeing_codes(ent.cpv_codes, codes, self.vocab),
             )
         return self._matches[key]

@@ -61,8 +61,10 @@ FEATURES: tuple[str, ...] = (
 GROUPS: dict[str, tuple[str, ...]] = {
     "text similarity": ("semantic", "semantic_gap", "semantic_z", "title_semantic", "semantic_x_lexical"),
     "shared specific words": ("lexical", "lexical_gap", "lexical_x_long_text"),
-    "CPV codes": ("cpv", "cpv_missing"),
-    "distance": ("distance", "distance_missing"),
+    "CPV codes": ("cpv",),
+    "no CPV codes to compare": ("cpv_missing",),
+    "distance": ("distance",),
+    "distance not scored": ("distance_missing",),
     "kind of notice": ("notice_goods", "notice_works", "notice_kind_missing"),
     "contract value": ("value_log10", "value_missing"),
     "length of the notice": ("notice_words_log",),

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from procure_match.domain import Candidate, Enterprise
+from procure_match.domain import Candidate, Enterprise, Tender
 from procure_match.scoring.fit import DirectorySpread, FitModel, PairSignals, signals_from, signals_matrix
-from procure_match.scoring.lexical import BM25Index, shared_terms
+from procure_match.scoring.lexical import BM25Index, noise_words, shared_terms
 from procure_match.scoring.rank import STATUS_BELOW_FLOOR, STATUS_INELIGIBLE
 from procure_match.scoring.rules import MatchTarget, RuleOutcome
 
@@ -34,6 +34,7 @@ class LearnedFit:
     title_vectors: np.ndarray  # the target's title alone, one per target
     enterprise_vectors: np.ndarray
     spread: DirectorySpread
+    noise: Sequence[frozenset[str]] = ()  # per target: its buyer's and places' words (never "shared words")
 
     def lexical_scores(self, t_i: int, idx: np.ndarray) -> np.ndarray:
         query = self.target_texts[t_i]
@@ -88,24 +89,55 @@ class LearnedFit:
             return
         x = signals_matrix(self.signals(target, t_i, idx, cosines, scored, enterprises))
         fits = self.model.predict(x)
+        exclude = self.noise[t_i] if t_i < len(self.noise) else frozenset()
         for j, (cand, _) in enumerate(scored):
-            words = shared_terms(self.lexical, self.target_texts[t_i], self.enterprise_texts[int(idx[j])])
+            words = shared_terms(
+                self.lexical, self.target_texts[t_i], self.enterprise_texts[int(idx[j])], exclude=exclude
+            )
             set_fit(cand, float(fits[j]), self.model.explain(x[j : j + 1]), words, self.min_fit)
 
 
+def tender_noise(tender: Tender) -> frozenset[str]:
+    """Words of the buyer's name and of the notice's place fields (never shown as matching words)."""
+    places = [x for loc in tender.locations for x in (loc.description, loc.region, loc.postcode)]
+    return noise_words(tender.buyer_name, *places)
+
+
+# How each part of the fit reads to a coordinator, for it (+) and against it (-).
+PART_WORDS: dict[str, tuple[str, str]] = {
+    "text similarity": ("the descriptions say much the same", "the descriptions say different things"),
+    "shared specific words": ("shared specific words", "few specific words in common"),
+    "CPV codes": ("its CPV codes match the notice's", "its CPV codes do not match"),
+    "distance": ("close to where the work is", "far from where the work is"),
+    "distance not scored": ("distance does not matter for this work", "distance could not be checked"),
+    "no CPV codes to compare": ("no CPV codes to compare (not held against it)", "no CPV codes to compare"),
+    "kind of notice": ("the kind of notice suits", "a supply-of-goods or works notice"),
+    "contract value": ("a modest contract value", "a large contract"),
+    "length of the notice": ("a short, specific notice", "a long, general notice"),
+}
+
+
+def _part_words(group: str, value: float, words: Sequence[str]) -> str:
+    pro, con = PART_WORDS.get(group, (group, f"not {group}"))
+    said = pro if value >= 0 else con
+    if group == "shared specific words" and value >= 0 and words:
+        said = f"{said} ({', '.join(words)})"
+    strength = "strongly: " if abs(value) >= 2.0 else ""
+    return strength + said
+
+
 def fit_sentence(fit: float, parts: dict[str, float], words: Sequence[str]) -> str:
-    """'Fit 0.74: for it text similarity (+1.10), shared specific words: grounds, mowing (+0.52); against ...'."""
+    """'Fit 0.74: about 7 in 10 pairs like this are worth forwarding; for it: the descriptions say much the same;
+    shared specific words (grounds, mowing); against it: far from where the work is.' The log-odds behind each
+    part are in the candidate's parts ("fit: <part>")."""
 
-    def name(group: str) -> str:
-        return f"{group}: {', '.join(words)}" if group == "shared specific words" and words else group
-
-    pro = [f"{name(g)} ({v:+.2f})" for g, v in parts.items() if v >= 0.05][:3]
-    con = [f"{name(g)} ({v:+.2f})" for g, v in parts.items() if v <= -0.05][:2]
-    out = f"Fit {fit:.2f} (estimated chance a coordinator would call this pair a fit)"
+    pro = [_part_words(g, v, words) for g, v in parts.items() if v >= 0.25][:3]
+    con = [_part_words(g, v, words) for g, v in parts.items() if v <= -0.25][:2]
+    out = f"Fit {fit:.2f}: about {round(fit * 10)} in 10 pairs like this are worth forwarding"
     if pro:
-        out += "; for it: " + ", ".join(pro)
+        out += "; for it: " + "; ".join(pro)
     if con:
-        out += "; against it: " + ", ".join(con)
+        out += "; against it: " + "; ".join(con)
     return out + "."
 
 

@@ -22,53 +22,29 @@ import numpy as np
 
 K1, B = 1.2, 0.75
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Words that carry no match: grammar, and the boilerplate of procurement notices (one list for the BM25
+# score, the fit's "shared specific words" and the briefs' "Matching words").
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-        "which",
-        "we",
-        "our",
-        "you",
-        "your",
-        "not",
-        "all",
-        "any",
-        "can",
-        "may",
-        "shall",
-        "must",
-        "been",
-        "being",
-        "also",
-        "such",
-    ]
+    """
+    a about above after again all also an and any are as at be been before being below between both but by can
+    could did do does doing during each few for from further had has have having here how if in into is it its
+    itself just more most no nor not of off on once only or other our out over own same should so some such than
+    that the their them then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with within would you your provide provision services service
+    including include contract contracts council work works supply supplies required requirement requirements
+    delivery deliver new per may must lot lots tender notice etc ltd limited cic company community shall
+    day days time times year years week weeks month months date period opportunity opportunities procurement
+    framework frameworks agreement value award awarded authority buyer supplier suppliers organisation
+    organisations support based across range wide please details information further
+    """.split()  # noqa: SIM905
+)
+# Place words said by so many notices that a shared one means nothing about the work.
+PLACE_WORDS = frozenset(
+    """
+    uk united kingdom great britain british england english scotland scottish wales welsh northern ireland irish
+    north south east west northeast northwest southeast southwest central midlands yorkshire humber london
+    city county borough district metropolitan town region regional local national area areas
+    """.split()  # noqa: SIM905
 )
 
 
@@ -144,10 +120,16 @@ def bm25_scores(queries: Sequence[str], documents: Sequence[str], k1: float = K1
     return BM25Index(documents, k1, b).scores(queries)
 
 
+def noise_words(*texts: str | None) -> frozenset[str]:
+    """The words of a notice's buyer name and place fields: shared with an enterprise, they say nothing about
+    the work ("Lincolnshire", "Council"), so they are never shown as matching words."""
+    return frozenset(t for text in texts if text for t in _TOKEN.findall(text.lower()))
+
+
 def shared_terms(
     index: BM25Index, query: str, document: str, limit: int = 4, exclude: frozenset[str] = frozenset()
 ) -> list[str]:
     """The words ``query`` and ``document`` share, rarest in the index first (the words that carry a match)."""
-    common = (set(tokenize(query)) & set(tokenize(document))) - exclude
+    common = (set(tokenize(query)) & set(tokenize(document))) - exclude - PLACE_WORDS
     ranked = sorted(common, key=lambda t: (-index.idf_of(t), t))
     return ranked[:limit]

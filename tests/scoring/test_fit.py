@@ -166,7 +166,10 @@ def test_above_the_floor_keeps_its_status() -> None:
     assert c.status == STATUS_ELIGIBLE and c.eligible
     assert "grounds, mowing" not in c.reasons[0]  # words are named only with the shared-words part
     sentence = fit_sentence(0.4, {"shared specific words": 0.6, "distance": -0.3}, ["grounds", "mowing"])
-    assert "shared specific words: grounds, mowing (+0.60)" in sentence and "against it: distance (-0.30)" in sentence
+    assert sentence.startswith("Fit 0.40: about 4 in 10 pairs like this are worth forwarding")
+    assert (
+        "shared specific words (grounds, mowing)" in sentence and "against it: far from where the work is" in sentence
+    )
 
 
 def test_another_embedder_ranks_by_the_weighted_score_and_says_so() -> None:
