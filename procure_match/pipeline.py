@@ -31,7 +31,6 @@ from procure_match.scoring.match import (
     score_pair,
     target_for,
 )
-from procure_match.scoring.retrieval import pair_cosine
 from procure_match.scoring.rules import MatchTarget, RuleOutcome, exclusion_reason
 from procure_match.settings import Settings
 from procure_match.store import ScanStore, default_store_path
@@ -543,6 +542,7 @@ class Explanation:
     outcomes: list[RuleOutcome]
     cosine: float
     km: float | None
+    ranker_note: str = ""  # which ranker scored the pair, and why (the learned fit, or the hand-weighted score)
 
 
 def _closest(name: str, options: Sequence[str]) -> str:
@@ -581,15 +581,40 @@ def explain_pair(
         listed = ", ".join(lots) or "none"
         raise NotFoundError(f"notice {tender_id} has no lot {lot_id!r} (its lots: {listed})", fix="pass --lot LOT_ID")
     target = target_for(tender, lot_id, inputs.lookup, settings)
+    return _explain_scored(inputs, tender, enterprise, target, settings)
 
+
+def _explain_scored(inputs: Inputs, tender: Tender, enterprise: Enterprise, target: MatchTarget, settings: Settings):
+    """The pair scored exactly as a scan scores it: with the learned fit, among the notice's retrieved top K
+    (the fit's features compare a pair with the notice's other candidates), the pair itself added when
+    retrieval would not have kept it."""
     embedder = make_fitted_embedder(settings, corpus_texts(inputs, settings))
-    vec_t = embed_texts(embedder, settings, target_texts(inputs, tender, [target]))
-    vec_e = embed_texts(embedder, settings, inputs.enterprise_texts([enterprise]))
-    cosine = pair_cosine(vec_t[0], vec_e[0])
-    lat, lon = enterprise_coordinates([enterprise], inputs.lookup)
-    km = pair_distance_km(target, float(lat[0]), float(lon[0]))
-    cand, outcomes = score_pair(target, enterprise, cosine, km, settings)
-    return Explanation(tender, enterprise, target, cand, outcomes, cosine, km)
+    t_texts = target_texts(inputs, tender, [target])
+    vec_t = embed_texts(embedder, settings, t_texts)
+    ent_texts = inputs.enterprise_texts()
+    ent_vecs = embed_texts(embedder, settings, ent_texts)
+    e_i = next(i for i, e in enumerate(inputs.enterprises) if e.id == enterprise.id)
+    cos_row = ent_vecs @ vec_t[0]
+    lat, lon = enterprise_coordinates(inputs.enterprises, inputs.lookup)
+
+    def scored(i: int) -> tuple[Candidate, list[RuleOutcome]]:
+        km = pair_distance_km(target, float(lat[i]), float(lon[i]))
+        return score_pair(target, inputs.enterprises[i], float(cos_row[i]), km, settings)
+
+    learned, note = learned_fit_for(
+        settings, embedder.model_id, t_texts, ent_texts, vec_t, ent_vecs,
+        lambda titles: embed_texts(embedder, settings, titles), target_noise([target], [tender]),
+    )  # fmt: skip
+    if learned is None:
+        cand, outcomes = scored(e_i)
+    else:
+        idx = [int(i) for i in np.argsort(-cos_row, kind="stable")[: settings.scan.top_k]]
+        idx = idx if e_i in idx else [*idx, e_i]
+        pairs = [scored(i) for i in idx]
+        learned.apply(target, 0, np.array(idx), cos_row[idx], pairs, [inputs.enterprises[i] for i in idx])
+        cand, outcomes = pairs[idx.index(e_i)]
+    km = pair_distance_km(target, float(lat[e_i]), float(lon[e_i]))
+    return Explanation(tender, enterprise, target, cand, outcomes, float(cos_row[e_i]), km, note)
 
 
 def utc_now() -> datetime:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from procure_match.cli.common import SettingsOption, friendly_errors, get_settings, out, safe
 from procure_match.cli.scan import DirectoryOption, EmbedderOption, NoticesOption, apply_overrides
 from procure_match.profiles import profile_lines
+from procure_match.scoring.learned import FIT_PART_PREFIX
 from procure_match.scoring.rank import combine
 from procure_match.scoring.rules import FEATURE, SOFT
 
@@ -40,7 +42,6 @@ def explain_command(
     from procure_match.ingest import expand_paths
     from procure_match.pipeline import check_paths, explain_pair
     from procure_match.reports.context import delivery_text
-    from procure_match.scoring.match import target_weights
 
     settings = apply_overrides(get_settings(settings_path), embedder=embedder)
     notice_paths = expand_paths(list(notices))
@@ -54,7 +55,31 @@ def explain_command(
     out.print(f"where: {safe(delivery_text(ex.target.delivery_facts()))}", highlight=False)
     for line in profile_lines(ex.enterprise):
         out.print(safe(line), highlight=False)
+    out.print(safe(ex.ranker_note), highlight=False)
+    fit_parts = {k: v for k, v in c.parts.items() if k.startswith(FIT_PART_PREFIX)}
+    if fit_parts:
+        _print_fit(out, c, fit_parts)
+    else:
+        _print_weighted(out, ex, settings)
+    _print_rules(out, ex)
 
+
+def _print_fit(out: Console, c, fit_parts: dict) -> None:
+    """The learned fit: its sentence, then each part's push on the log-odds (what the model weighed)."""
+    out.print(safe(c.reasons[0]), highlight=False)
+    table = Table(title="Parts of the fit (log-odds: + for the pair, - against; the model card lists every feature)")
+    for col in ("part", "push"):
+        table.add_column(col)
+    for name, value in fit_parts.items():
+        table.add_row(safe(name[len(FIT_PART_PREFIX) :]), f"{value:+.2f}")
+    out.print(table)
+
+
+def _print_weighted(out: Console, ex, settings) -> None:
+    """The hand-weighted score: each part, its weight and the sum."""
+    from procure_match.scoring.match import target_weights
+
+    c = ex.candidate
     weights = target_weights(ex.target, settings)  # distance weight scaled by the delivery mode
     parts = Table(title="Score parts (weighted mean of known parts, then adjustments, clipped to 0-1)")
     for col in ("part", "value", "weight", "explanation"):
@@ -77,6 +102,9 @@ def explain_command(
         f"score = clip({base:.3f} weighted mean {adjust:+.3f} adjustments, 0, 1) = {c.score:.3f}", highlight=False
     )
 
+
+def _print_rules(out: Console, ex) -> None:
+    c = ex.candidate
     rules = Table(title="Hard rules (a FAIL makes the candidate ineligible; capacity alone -> 'fits, needs partners')")
     for col in ("rule", "result", "explanation"):
         rules.add_column(col, overflow="fold")

@@ -909,7 +909,10 @@ def digest_context(
     sections = ranked_sections(entries, settings.scan.digest_max_per_section)
     notices, coming_up = sections["notices"], sections["coming_up"]
     shown = {n["id"] for n in notices + coming_up}
-    changes = change_entries(result, by_id)
+    fitting_ids = {n["id"] for n in sections["all_fitting"]}
+    every_change = change_entries(result, by_id)
+    # new notices are listed when something fits them; the rest (past deadline, nothing fits) are counted
+    changes = [c for c in every_change if c["kind"] != "new" or c["id"] in fitting_ids]
     for c in changes:
         c["in_digest"] = c["in_digest"] and c["id"] in shown
     closing = sorted(
@@ -929,6 +932,7 @@ def digest_context(
         "more_coming_up": sections["more_coming_up"],
         "fitting": sum(1 for n in sections["all_fitting"] if not n["early"]),
         "fitting_coming_up": sum(1 for n in sections["all_fitting"] if n["early"]),
+        "new_not_listed": len(every_change) - len(changes),
     }
     return {
         "ranker": result.ranker,

@@ -109,7 +109,7 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "shared specific words": ("shared specific words", "few specific words in common"),
     "CPV codes": ("its CPV codes match the notice's", "its CPV codes do not match"),
     "distance": ("close to where the work is", "far from where the work is"),
-    "distance not scored": ("distance does not matter for this work", "distance could not be checked"),
+    "distance not scored": ("distance not scored (desk work, or no single place)", "distance could not be checked"),
     "no CPV codes to compare": ("no CPV codes to compare (not held against it)", "no CPV codes to compare"),
     "kind of notice": ("the kind of notice suits", "a supply-of-goods or works notice"),
     "contract value": ("a modest contract value", "a large contract"),

@@ -123,8 +123,9 @@ def test_consortia_json_fields(tmp_path):
 def test_digest_sections(scan_and_teams):
     result, teams = scan_and_teams
     ctx = digest_context(result, teams, Settings())
+    # a new notice nothing fits is counted, not listed
+    assert ctx["counts"]["new_not_listed"] == 1
     assert [(c["kind"], c["id"]) for c in ctx["changes"]] == [
-        ("new", "ocds-b5fd17-gas/003"),
         ("new", "ocds-b5fd17-web-002"),
         ("changed", "ocds-b5fd17-hub-001"),
         ("withdrawn", "ocds-b5fd17-old-009"),
