@@ -131,6 +131,8 @@ def scan_summary(result: ScanResult, counts: dict[str, int], timings: dict[str, 
     return {
         "scan_id": result.scan_id,
         "scanned_at": result.scanned_at.isoformat(),
+        "ranker": result.ranker,  # "learned" (the calibrated fit) or "weighted" (the hand-weighted score)
+        "min_fit": result.min_fit,
         "counts": counts,
         "timings_s": timings,
         "changes": {

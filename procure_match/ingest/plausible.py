@@ -24,6 +24,18 @@ def _gbp(m: Money) -> float | None:
     return m.amount if m.amount is not None and m.currency in (None, "GBP") else None
 
 
+_COUNTING = "1234567890"
+
+
+def keyboard_placeholder(amount: float) -> bool:
+    """A figure typed as the digits 1, 2, 3, ... in order (123456, 1,234,567,890): six digits or more of the
+    counting run is a placeholder, never a priced contract."""
+    if not (amount >= 100_000 and amount == int(amount)):
+        return False
+    digits = str(int(amount))
+    return len(digits) >= 6 and _COUNTING.startswith(digits)
+
+
 def implausible_reason(m: Money, floor_gbp: float, ceiling_gbp: float) -> str | None:
     """Why the value cannot be a real contract value (a sentence), or None when it can."""
     gbp = _gbp(m)
@@ -34,6 +46,8 @@ def implausible_reason(m: Money, floor_gbp: float, ceiling_gbp: float) -> str | 
         return f"value {shown} is below the £{floor_gbp:,.0f} floor (ingest.value_floor_gbp): a placeholder"
     if gbp > ceiling_gbp:
         return f"value {shown} is above the £{ceiling_gbp:,.0f} ceiling (ingest.value_ceiling_gbp): implausible"
+    if m.amount is not None and keyboard_placeholder(m.amount):
+        return f"value {shown} is the digits 1, 2, 3 ... typed in order: a placeholder"
     return None
 
 

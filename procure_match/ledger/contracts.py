@@ -14,6 +14,7 @@ from pathlib import Path
 
 from procure_match.domain import Award, Tender
 from procure_match.errors import IngestReport, InputFileError
+from procure_match.ingest.plausible import keyboard_placeholder
 from procure_match.ledger.model import Contract
 from procure_match.ledger.spendfiles import (
     csv_records,
@@ -78,6 +79,8 @@ def value_problem(value: float, settings: Settings) -> str | None:
         return f"value £{value:,.2f} is negative"
     if value > bound:
         return f"value £{value:,.0f} is beyond ledger.max_contract_value (£{bound:,.0f})"
+    if keyboard_placeholder(value):
+        return f"value £{value:,.0f} is the digits 1, 2, 3 ... typed in order: a placeholder, not a contract value"
     return None
 
 

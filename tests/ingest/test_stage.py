@@ -90,3 +90,31 @@ def test_real_find_a_tender_planning_release_is_a_pipeline_notice(shared_data):
         [shared_data / "ocds" / "uk_fts_2026" / "fts_release_package_032703-2026.json"], Settings()
     )
     assert tender.stage == "tender" and not tender.is_early
+
+
+@pytest.mark.parametrize(
+    "amount, placeholder",
+    [
+        (1_234_567_890, True),
+        (123_456, True),
+        (12_345_678, True),
+        (1_234_568, False),
+        (1_000_000, False),
+        (12_345, False),
+    ],
+)
+def test_counting_digits_are_a_placeholder(amount, placeholder):
+    """Regression (real CF award BIP524590824 at £1,234,567,890): the counting run is never a contract value."""
+    from procure_match.ingest.plausible import implausible_reason, keyboard_placeholder
+
+    assert keyboard_placeholder(amount) is placeholder
+    reason = implausible_reason(Money(amount=amount, currency="GBP", amount_gbp=amount), 1_000, 10e9)
+    assert (reason is not None and "typed in order" in reason) is placeholder
+
+
+def test_ledger_refuses_a_counting_digits_contract_value():
+    from procure_match.ledger.contracts import value_problem
+    from procure_match.settings import Settings
+
+    assert "placeholder" in value_problem(1_234_567_890.0, Settings())
+    assert value_problem(1_234_000.0, Settings()) is None
