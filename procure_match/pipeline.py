@@ -227,7 +227,9 @@ def select_tenders(
             excluded[t.tender_id] = f"published {published:%d %b %Y}, before --since {since:%d %b %Y}"
             continue
         in_scope.append(t)
-        reason = exclusion_reason(t.deadline, t.status, now, past_deadline=settings.scan.exclude_past_deadline)
+        reason = exclusion_reason(
+            t.deadline, t.status, now, past_deadline=settings.scan.exclude_past_deadline, stage=t.stage
+        )
         if reason:
             excluded[t.tender_id] = reason
         else:

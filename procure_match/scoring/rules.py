@@ -46,6 +46,7 @@ RADIUS = "radius"
 # Score of CPV agreement at each level: division 0.25, group 0.5, class 0.75, category or deeper 1.0.
 CPV_LEVEL_SCORES = {"division": 0.25, "group": 0.5, "class": 0.75, "category": 1.0}
 WITHDRAWN_STATUSES = frozenset({"cancelled", "withdrawn", "unsuccessful"})
+CLOSED_STAGES = frozenset({"award", "cancelled"})  # Tender.stage values that are no longer opportunities
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,11 +319,13 @@ def sme_bonus(suitable_sme: bool | None, bonus: float) -> RuleOutcome:
 
 
 def exclusion_reason(
-    deadline: datetime | None, status: str | None, now: datetime, *, past_deadline: bool
+    deadline: datetime | None, status: str | None, now: datetime, *, past_deadline: bool, stage: str | None = None
 ) -> str | None:
-    """Why a whole notice is left out of the scan (past its deadline, withdrawn), or None."""
+    """Why a whole notice is left out of the scan (past its deadline, withdrawn, already awarded), or None."""
     if status and status.lower() in WITHDRAWN_STATUSES:
         return f"notice status is {status.lower()}"
+    if stage in CLOSED_STAGES:
+        return f"notice stage is {stage}: not an open opportunity (register awards in the ledger)"
     if past_deadline and deadline is not None and _as_utc_naive(deadline) < _as_utc_naive(now):
         return f"deadline {deadline:%d %b %Y %H:%M} has passed"
     return None

@@ -167,3 +167,16 @@ def test_exclusion_reason_uses_the_given_now():
 def test_a_contract_of_days_is_said_in_days_not_zero_months():
     o = r.capacity(2_460_000, 1 / 365.25, None, None, 2.0)
     assert "a 1-day contract counts as one year" in o.sentence and "0-month" not in o.sentence
+
+
+def test_awarded_and_cancelled_notices_are_not_opportunities():
+    """QA on real awarded CF exports: briefs with a 'Submission deadline' were written for awarded notices."""
+    from datetime import datetime
+
+    from procure_match.scoring.rules import exclusion_reason
+
+    now = datetime(2020, 7, 1)
+    assert "not an open opportunity" in exclusion_reason(None, None, now, past_deadline=True, stage="award")
+    assert "cancelled" in exclusion_reason(None, None, now, past_deadline=True, stage="cancelled")
+    for open_stage in ("tender", "pipeline", "planning", "market engagement", None):
+        assert exclusion_reason(None, None, now, past_deadline=True, stage=open_stage) is None
