@@ -108,6 +108,17 @@ def notices(
     _finish(ingest_report, report, strict, quiet)
 
 
+def _columns_table(report: IngestReport) -> Table:
+    """Which header of the file each field was read from (the report's ``column:<field>=<header>`` counts)."""
+    table = Table(title=safe("Columns read (field <- header; map others with [directory.columns])"), title_justify="left")
+    table.add_column("field")
+    table.add_column("header in the file")
+    for key in sorted(k for k in report.counts if k.startswith("column:")):
+        field, _, header = key[len("column:") :].partition("=")
+        table.add_row(safe(field), safe(header))
+    return table
+
+
 @app.command("directory")
 @friendly_errors
 def directory(
@@ -141,6 +152,7 @@ def directory(
             f"{len(enterprises)} enterprises from {ingest_report.records_read} rows "
             f"({ingest_report.skipped} skipped); {with_ids} with a registration id, {located} located."
         )
+        err.print(_columns_table(ingest_report))
         table = Table(title="Legal forms", title_justify="left")
         table.add_column("legal form")
         table.add_column("enterprises", justify="right")
