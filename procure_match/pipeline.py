@@ -329,6 +329,18 @@ def run_scan(
         store.close()
 
 
+class Laps:
+    """Seconds per stage: ``lap("embed")`` records the time since the previous lap under that name."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        self.timings[name] = round(time.perf_counter() - self._clock, 3)
+        self._clock = time.perf_counter()
+
+
 def _run_stages(
     store: ScanStore,
     notice_paths: list[Path],
@@ -341,14 +353,8 @@ def _run_stages(
     write_outputs: Callable[[ScanRun], Any] | None = None,
 ) -> ScanRun:
     """The stages in order: load, select, texts, embed, match, then record (pending), write outputs, commit."""
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        timings[name] = round(time.perf_counter() - clock, 3)
-        clock = time.perf_counter()
-
+    lap = Laps()
+    timings = lap.timings
     say("reading notices and directory")
     inputs = load_inputs(notice_paths, directory_path, settings)
     if inputs.directory_note:
@@ -366,38 +372,16 @@ def _run_stages(
     lap("embed")
 
     say(f"matching {len(targets)} notices and lots against {len(inputs.enterprises)} enterprises")
-    lat, lon = enterprise_coordinates(inputs.enterprises, inputs.lookup)
-    learned, ranker_note = learned_fit_for(
-        settings,
-        embedder.model_id,
-        texts,
-        ent_texts,
-        target_vecs,
-        ent_vecs,
-        lambda titles: embed_texts(embedder, settings, titles, cache=cache),
-        target_noise(targets, scanned),
-    )
-    say(ranker_note)
-    candidates = match_targets(
-        targets,
-        target_vecs,
-        inputs.enterprises,
-        ent_vecs,
-        settings,
-        enterprise_lat=lat,
-        enterprise_lon=lon,
-        learned=learned,
-    )
+    embedded = _Embedded(texts, ent_texts, target_vecs, ent_vecs, embedder, cache)
+    candidates, learned = _match_stage(inputs, scanned, targets, embedded, settings, say)
     lap("match")
 
+    seen = {t.tender_id for t in inputs.tenders}
+    files = [str(p) for p in notice_paths]
     recorded = store.pending_scan(
-        scanned_at=now,
-        tenders=in_scope,
-        candidates=candidates,
-        source_files=[str(p) for p in notice_paths],
-        seen_ids={t.tender_id for t in inputs.tenders},
+        scanned_at=now, tenders=in_scope, candidates=candidates, source_files=files, seen_ids=seen,
         keep_candidates_of=settings.scan.keep_candidates_of,
-    )
+    )  # fmt: skip
     with recorded as (scan_id, changes):  # committed only once the outputs are written
         lap("store")
         result = ScanResult(
@@ -409,14 +393,55 @@ def _run_stages(
             excluded=excluded,
             scan_id=scan_id,
             deliveries={(t.tender_id, t.lot_id): t.delivery_facts() for t in targets},
-            ranker="learned" if learned is not None else "weighted",
-            min_fit=settings.scan.min_fit if learned is not None else None,
+            **_ranker_fields(learned, settings),
         )
         counts = _scan_counts(inputs, scanned, targets, excluded, candidates, changes, store, embedding)
         run = ScanRun(result=result, report=inputs.report, store_path=store.path, timings=timings, counts=counts)
         if write_outputs is not None:
             run.outputs = write_outputs(run)
     return run
+
+
+@dataclass
+class _Embedded:
+    """A scan's texts, their vectors, the fitted embedder and its open vector cache."""
+
+    texts: list[str]
+    ent_texts: list[str]
+    target_vecs: np.ndarray
+    ent_vecs: np.ndarray
+    embedder: Any
+    cache: Any
+
+
+def _ranker_fields(learned: Any, settings: Settings) -> dict[str, Any]:
+    """ScanResult.ranker and min_fit: which ranker the scan used, and the floor when it is the learned fit."""
+    if learned is None:
+        return {"ranker": "weighted", "min_fit": None}
+    return {"ranker": "learned", "min_fit": settings.scan.min_fit}
+
+
+def _match_stage(
+    inputs: Inputs, scanned: list[Tender], targets: list[MatchTarget], e: _Embedded, settings: Settings, say: Progress
+) -> tuple[list[Candidate], Any]:
+    """Retrieve, score and rank every target (with the learned fit when the scan can use it)."""
+    lat, lon = enterprise_coordinates(inputs.enterprises, inputs.lookup)
+    learned, ranker_note = learned_fit_for(
+        settings,
+        e.embedder.model_id,
+        e.texts,
+        e.ent_texts,
+        e.target_vecs,
+        e.ent_vecs,
+        lambda titles: embed_texts(e.embedder, settings, titles, cache=e.cache),
+        target_noise(targets, scanned),
+    )
+    say(ranker_note)
+    candidates = match_targets(
+        targets, e.target_vecs, inputs.enterprises, e.ent_vecs, settings,
+        enterprise_lat=lat, enterprise_lon=lon, learned=learned,
+    )  # fmt: skip
+    return candidates, learned
 
 
 def _scan_texts(

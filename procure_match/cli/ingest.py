@@ -110,7 +110,9 @@ def notices(
 
 def _columns_table(report: IngestReport) -> Table:
     """Which header of the file each field was read from (the report's ``column:<field>=<header>`` counts)."""
-    table = Table(title=safe("Columns read (field <- header; map others with [directory.columns])"), title_justify="left")
+    table = Table(
+        title=safe("Columns read (field <- header; map others with [directory.columns])"), title_justify="left"
+    )
     table.add_column("field")
     table.add_column("header in the file")
     for key in sorted(k for k in report.counts if k.startswith("column:")):
