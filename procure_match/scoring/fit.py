@@ -158,10 +158,21 @@ class FitModel:
 
     def explain(self, x: np.ndarray) -> dict[str, float]:
         """Log-odds contribution of each feature group for one pair, largest magnitude first."""
-        parts = self.logit_parts(x)[0]
+        return self.explain_rows(x)[0]
+
+    def explain_rows(self, x: np.ndarray) -> list[dict[str, float]]:
+        """``explain`` for every row of ``x`` (one matrix product for all rows)."""
         index = {name: i for i, name in enumerate(self.features)}
-        groups = {g: float(sum(parts[index[f]] for f in fs if f in index)) for g, fs in GROUPS.items()}
-        return dict(sorted(groups.items(), key=lambda kv: -abs(kv[1])))
+        names = list(GROUPS)
+        member = np.zeros((len(self.features), len(names)))
+        for g, (_, feats) in enumerate(GROUPS.items()):
+            for f in feats:
+                if f in index:
+                    member[index[f], g] = 1.0
+        sums = self.logit_parts(x) @ member
+        return [
+            dict(sorted(zip(names, (float(v) for v in row), strict=True), key=lambda kv: -abs(kv[1]))) for row in sums
+        ]
 
     def to_json(self) -> dict:
         return {

@@ -37,9 +37,8 @@ class LearnedFit:
     noise: Sequence[frozenset[str]] = ()  # per target: its buyer's and places' words (never "shared words")
 
     def lexical_scores(self, t_i: int, idx: np.ndarray) -> np.ndarray:
-        query = self.target_texts[t_i]
-        scale = self.lexical.max_score(query) or 1.0
-        return self.lexical.pair_scores(query, idx) / scale
+        scores, scale = self.lexical.scaled_pair_scores(self.target_texts[t_i], idx)
+        return scores / (scale or 1.0)
 
     def signals(
         self,

@@ -14,6 +14,7 @@ Words are lower-cased runs of letters and digits, minus ``STOPWORDS`` and one-ch
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -46,6 +47,12 @@ PLACE_WORDS = frozenset(
     city county borough district metropolitan town region regional local national area areas
     """.split()  # noqa: SIM905
 )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_set(text: str) -> frozenset[str]:
+    """The distinct tokens of a text (cached: a notice's text meets its K candidates, an enterprise's many notices)."""
+    return frozenset(tokenize(text))
 
 
 def tokenize(text: str) -> list[str]:
@@ -98,9 +105,15 @@ class BM25Index:
 
     def pair_scores(self, query: str, doc_indices: Sequence[int] | np.ndarray) -> np.ndarray:
         """The scores of one query against the given documents only."""
+        return self.scaled_pair_scores(query, doc_indices)[0]
+
+    def scaled_pair_scores(self, query: str, doc_indices: Sequence[int] | np.ndarray) -> tuple[np.ndarray, float]:
+        """(the scores of one query against the given documents, the query's scale ``max_score``), the query
+        tokenised once."""
         q = self._query_matrix([query])
         rows = self.weights[np.asarray(doc_indices, dtype=np.int64)]
-        return np.asarray((rows @ q.T).todense(), dtype=np.float64).ravel()
+        scores = np.asarray((rows @ q.T).todense(), dtype=np.float64).ravel()
+        return scores, float((q.data * self.idf[q.indices]).sum())
 
     def idf_of(self, term: str) -> float:
         """The term's idf; a term no document holds counts as rarest."""
@@ -130,6 +143,6 @@ def shared_terms(
     index: BM25Index, query: str, document: str, limit: int = 4, exclude: frozenset[str] = frozenset()
 ) -> list[str]:
     """The words ``query`` and ``document`` share, rarest in the index first (the words that carry a match)."""
-    common = (set(tokenize(query)) & set(tokenize(document))) - exclude - PLACE_WORDS
+    common = (_token_set(query) & _token_set(document)) - exclude - PLACE_WORDS
     ranked = sorted(common, key=lambda t: (-index.idf_of(t), t))
     return ranked[:limit]
