@@ -353,6 +353,9 @@ def _parties_by_id(release: dict) -> dict[str, dict]:
     return parties
 
 
+_GROSS_FIX = "publish value.amount (net of VAT) beside value.amountGross"
+
+
 def _money_reader(source: str | None, fx_to_gbp: dict[str, float], note: Note) -> MoneyReader:
     """``money(value, minValue, field)`` for this release: a Money, with its issues noted against ``field``."""
 
@@ -360,6 +363,12 @@ def _money_reader(source: str | None, fx_to_gbp: dict[str, float], note: Note) -
         v, lo = _d(value), _d(low)
         amount = v.get("amount")
         currency = v.get("currency") or lo.get("currency")
+        if amount in (None, "") and v.get("amountGross") not in (None, ""):
+            # Find a Tender (Procurement Act 2023) publishes amount (net of VAT) and amountGross; some only the gross
+            amount = v.get("amountGross")
+            note(
+                field, "only the gross value (including VAT) is published", "gross value used as the value", _GROSS_FIX
+            )
         m, issues = build_money(amount, currency, low=lo.get("amount"), source=source, fx_to_gbp=fx_to_gbp)
         for problem, action in issues:
             note(field, problem, action, "publish the value with its currency (OCDS value.amount and value.currency)")

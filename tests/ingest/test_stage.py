@@ -118,3 +118,14 @@ def test_ledger_refuses_a_counting_digits_contract_value():
 
     assert "placeholder" in value_problem(1_234_567_890.0, Settings())
     assert value_problem(1_234_000.0, Settings()) is None
+
+
+def test_find_a_tender_gross_only_award_value_is_read(shared_data):
+    """QA: the Chess ICT award (ocds-h6vhtk-06e832) publishes only amountGross and was skipped as 'no value'."""
+    path = shared_data / "ocds" / "uk_fts_2026" / "fts_release_package_limit4_2026-10-06.json"
+    tenders, report = load_notices([path], Settings())
+    chess = next(t for t in tenders if t.tender_id == "ocds-h6vhtk-06e832")
+    assert chess.awards[0].value.amount == pytest.approx(256378.74)
+    assert any("gross value" in p.problem for p in report.problems)
+    net = next(t for t in tenders if t.tender_id == "ocds-h6vhtk-078217")
+    assert net.awards[0].value.amount == pytest.approx(31715.0)  # the net amount when both are published
