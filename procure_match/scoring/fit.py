@@ -93,37 +93,70 @@ class PairSignals:
 
 
 def feature_vector(s: PairSignals) -> np.ndarray:
-    """The pair's features in ``FEATURES`` order."""
-    cap = None
-    if s.capacity_ratio is not None and s.capacity_ratio > 0:
-        cap = max(-4.0, min(4.0, math.log2(s.capacity_ratio)))
-    values = {
-        "semantic": s.semantic,
-        "semantic_gap": s.semantic - s.best_semantic,
-        "semantic_z": max(-5.0, min(10.0, s.semantic_z)),
-        "title_semantic": s.title_semantic,
-        "lexical": s.lexical,
-        "lexical_gap": s.lexical - s.best_lexical,
-        "cpv": s.cpv or 0.0,
-        "cpv_missing": float(s.cpv is None),
-        "distance": s.distance or 0.0,
-        "distance_missing": float(s.distance is None),
-        "capacity_log_ratio": cap or 0.0,
-        "capacity_missing": float(cap is None),
-        "social_form": float(bool(s.social_form)),
-        "legal_form_missing": float(s.social_form is None),
-        "notice_goods": float(s.notice_kind == "goods"),
-        "notice_works": float(s.notice_kind == "works"),
-        "notice_kind_missing": float(s.notice_kind is None),
-        "value_log10": max(3.0, min(9.0, math.log10(s.value_gbp))) if s.value_gbp and s.value_gbp > 0 else 0.0,
-        "value_missing": float(not (s.value_gbp and s.value_gbp > 0)),
-        "notice_words_log": math.log1p(s.notice_words),
-        "enterprise_words_log": math.log1p(s.enterprise_words),
-        "enterprise_description_missing": float(not s.has_description),
-        "semantic_x_lexical": s.semantic * s.lexical,
-        "lexical_x_long_text": s.lexical * math.log1p(s.enterprise_words) / math.log(1001.0),
+    """The pair's features in ``FEATURES`` order (``feature_matrix`` for one pair: one formula for both)."""
+
+    def one(x: float | None) -> np.ndarray:
+        return np.array([np.nan if x is None else float(x)])
+
+    return feature_matrix(
+        semantic=one(s.semantic),
+        best_semantic=s.best_semantic,
+        semantic_z=one(s.semantic_z),
+        title_semantic=one(s.title_semantic),
+        lexical=one(s.lexical),
+        best_lexical=s.best_lexical,
+        cpv=one(s.cpv),
+        distance=one(s.distance),
+        enterprise_words=one(s.enterprise_words),
+        notice_kind=s.notice_kind,
+        value_gbp=s.value_gbp,
+        notice_words=s.notice_words,
+    )[0]
+
+
+def feature_matrix(
+    *,
+    semantic: np.ndarray,
+    best_semantic: float,
+    semantic_z: np.ndarray,
+    title_semantic: np.ndarray,
+    lexical: np.ndarray,
+    best_lexical: float,
+    cpv: np.ndarray,  # NaN = unknown
+    distance: np.ndarray,  # NaN = unknown or not scored
+    enterprise_words: np.ndarray,
+    notice_kind: str | None,
+    value_gbp: float | None,
+    notice_words: int,
+) -> np.ndarray:
+    """The features of one notice's pairs, shape (pairs, ``FEATURES``): the pair-level arrays and the notice's
+    own facts, every unknown a neutral 0 with its *missing* indicator set."""
+    n = len(semantic)
+    value_known = bool(value_gbp and value_gbp > 0)
+    columns = {
+        "semantic": semantic,
+        "semantic_gap": semantic - best_semantic,
+        "semantic_z": np.clip(semantic_z, -5.0, 10.0),
+        "title_semantic": title_semantic,
+        "lexical": lexical,
+        "lexical_gap": lexical - best_lexical,
+        "cpv": np.nan_to_num(cpv, nan=0.0),
+        "cpv_missing": np.isnan(cpv).astype(np.float64),
+        "distance": np.nan_to_num(distance, nan=0.0),
+        "distance_missing": np.isnan(distance).astype(np.float64),
+        "notice_goods": float(notice_kind == "goods"),
+        "notice_works": float(notice_kind == "works"),
+        "notice_kind_missing": float(notice_kind is None),
+        "value_log10": min(9.0, max(3.0, math.log10(value_gbp))) if value_known and value_gbp else 0.0,
+        "value_missing": float(not value_known),
+        "notice_words_log": math.log1p(notice_words),
+        "semantic_x_lexical": semantic * lexical,
+        "lexical_x_long_text": lexical * np.log1p(enterprise_words) / math.log(1001.0),
     }
-    return np.array([values[name] for name in FEATURES], dtype=np.float64)
+    out = np.empty((n, len(FEATURES)), dtype=np.float64)
+    for j, name in enumerate(FEATURES):
+        out[:, j] = columns[name]
+    return out
 
 
 @dataclass(frozen=True)

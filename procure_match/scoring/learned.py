@@ -15,10 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from procure_match.domain import Candidate, Enterprise, Tender
-from procure_match.scoring.fit import DirectorySpread, FitModel, PairSignals, signals_from, signals_matrix
+from procure_match.scoring.fit import (
+    DirectorySpread,
+    FitModel,
+    PairSignals,
+    feature_matrix,
+    notice_kind,
+    signals_from,
+)
 from procure_match.scoring.lexical import BM25Index, noise_words, shared_terms
 from procure_match.scoring.rank import STATUS_BELOW_FLOOR, STATUS_INELIGIBLE
-from procure_match.scoring.rules import MatchTarget, RuleOutcome
+from procure_match.scoring.rules import CPV, DISTANCE, MatchTarget, RuleOutcome
 
 FIT_PART_PREFIX = "fit: "
 
@@ -36,7 +43,14 @@ class LearnedFit:
     spread: DirectorySpread
     noise: Sequence[frozenset[str]] = ()  # per target: its buyer's and places' words (never "shared words")
 
+    def prepare(self, indices: np.ndarray) -> None:
+        """The BM25 part of every retrieved pair at once (``indices``: targets x K, as retrieval returns them)."""
+        self._lexical_matrix = self.lexical.scaled_pair_matrix(self.target_texts, indices)
+
     def lexical_scores(self, t_i: int, idx: np.ndarray) -> np.ndarray:
+        prepared = getattr(self, "_lexical_matrix", None)
+        if prepared is not None and t_i < len(prepared) and len(idx) <= prepared.shape[1]:
+            return prepared[t_i, : len(idx)]
         scores, scale = self.lexical.scaled_pair_scores(self.target_texts[t_i], idx)
         return scores / (scale or 1.0)
 
@@ -74,6 +88,42 @@ class LearnedFit:
             for j, ((_, outcomes), e) in enumerate(zip(scored, enterprises, strict=True))
         ]
 
+    def features(
+        self,
+        target: MatchTarget,
+        t_i: int,
+        idx: np.ndarray,
+        cosines: np.ndarray,
+        scored: list[tuple[Candidate, list[RuleOutcome]]],
+    ) -> np.ndarray:
+        """``signals`` as a feature matrix, computed column-wise (the scan's fast path; a test keeps them equal)."""
+        n = len(scored)
+        rows = np.asarray(idx[:n])
+        lex = self.lexical_scores(t_i, idx)[:n]
+        cos = np.asarray(cosines[:n], dtype=np.float64)
+        known = [{o.name: o.value for o in outcomes} for _, outcomes in scored]
+        text = self.target_texts[t_i]
+        return feature_matrix(
+            semantic=cos,
+            best_semantic=float(cos.max()),
+            semantic_z=self.spread.z(self.target_vectors[t_i], cos),
+            title_semantic=np.asarray(self.enterprise_vectors[rows] @ self.title_vectors[t_i], dtype=np.float64),
+            lexical=lex,
+            best_lexical=float(lex.max()),
+            cpv=np.array([np.nan if k.get(CPV) is None else k[CPV] for k in known], dtype=np.float64),
+            distance=np.array([np.nan if k.get(DISTANCE) is None else k[DISTANCE] for k in known], dtype=np.float64),
+            enterprise_words=np.array([self._words(int(i)) for i in rows], dtype=np.float64),
+            notice_kind=notice_kind(target.cpv_codes),
+            value_gbp=target.value_gbp,
+            notice_words=len(text.split()),
+        )
+
+    def _words(self, i: int) -> int:
+        cache = self.__dict__.setdefault("_word_counts", {})
+        if i not in cache:
+            cache[i] = len(self.enterprise_texts[i].split())
+        return cache[i]
+
     def apply(
         self,
         target: MatchTarget,
@@ -86,7 +136,7 @@ class LearnedFit:
         """Set fit, score, status, parts and the first reason of each of one target's candidates."""
         if not scored or self.model is None:
             return
-        x = signals_matrix(self.signals(target, t_i, idx, cosines, scored, enterprises))
+        x = self.features(target, t_i, idx, cosines, scored)
         fits = self.model.predict(x)
         exclude = self.noise[t_i] if t_i < len(self.noise) else frozenset()
         for j, (cand, _) in enumerate(scored):

@@ -115,6 +115,17 @@ class BM25Index:
         scores = np.asarray((rows @ q.T).todense(), dtype=np.float64).ravel()
         return scores, float((q.data * self.idf[q.indices]).sum())
 
+    def scaled_pair_matrix(self, queries: Sequence[str], doc_indices: np.ndarray) -> np.ndarray:
+        """For every query row ``i`` and each document ``doc_indices[i, j]``: BM25 over the query's scale
+        (``max_score``), shape of ``doc_indices``; one sparse product for all pairs instead of one per query."""
+        q = self._query_matrix(queries)
+        scale = np.asarray(q.multiply(self.idf).sum(axis=1), dtype=np.float64).ravel()
+        n, k = doc_indices.shape
+        rows_q = np.repeat(np.arange(n), k)
+        pairs = q[rows_q].multiply(self.weights[np.asarray(doc_indices, dtype=np.int64).ravel()])
+        scores = np.asarray(pairs.sum(axis=1), dtype=np.float64).reshape(n, k)
+        return scores / np.where(scale > 0, scale, 1.0)[:, None]
+
     def idf_of(self, term: str) -> float:
         """The term's idf; a term no document holds counts as rarest."""
         j = self.vocab.get(term)

@@ -176,6 +176,8 @@ def match_targets(
     lon = enterprise_lon if enterprise_lon is not None else np.full(n, np.nan)
     budget = settings.scan.retrieval_budget_mb * 1024 * 1024
     indices, cosines = top_k_cosine(target_vectors, enterprise_vectors, settings.scan.top_k, budget_bytes=budget)
+    if learned is not None:
+        learned.prepare(indices)
     candidates: list[Candidate] = []
     for t_i, target in enumerate(targets):
         idx = indices[t_i]

@@ -197,3 +197,37 @@ def test_embedder_family() -> None:
         "sentence-transformers:all-MiniLM-L6-v2"
     )
     assert fitmod.embedder_family("tfidf-w12-c34-d1024:9f") == "tfidf"
+
+
+def test_the_scans_fast_features_equal_the_training_features() -> None:
+    """One formula: the column-wise features a scan computes equal those training computed pair by pair."""
+    from procure_match.domain import Enterprise, Tender
+    from procure_match.scoring.learned import LearnedFit
+    from procure_match.scoring.lexical import BM25Index
+    from procure_match.scoring.match import build_targets, score_pair
+
+    rng = np.random.default_rng(7)
+    texts = ["grounds maintenance co-op, grass cutting", "office cleaning", "taxi and school transport", "catering"]
+    ents = [
+        Enterprise(id=f"e{i}", name=t, description=t, cpv_codes=("77310000",) if i == 0 else ())
+        for i, t in enumerate(texts)
+    ]
+    tender = Tender(
+        tender_id="t", title="Grass cutting", description="Grass cutting of verges", cpv_codes=("77310000",)
+    )
+    target = build_targets(tender, None, match_lots=False, settings=settings_from_dict({}))[0]
+    vecs = rng.normal(size=(5, 8))
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    fit = LearnedFit(
+        _toy_model(), BM25Index(texts), ["Grass cutting\nGrass cutting of verges"], texts, 0.1,
+        vecs[:1], vecs[4:5], vecs[:4], fitmod.DirectorySpread.of(vecs[:4]),
+    )  # fmt: skip
+    idx = np.array([2, 0, 3, 1])
+    cos = vecs[:4][idx] @ vecs[0]
+    km = [None, 12.0, None, 300.0]
+    scored = [
+        score_pair(target, ents[i], float(c), k, settings_from_dict({})) for i, c, k in zip(idx, cos, km, strict=True)
+    ]
+    fast = fit.features(target, 0, idx, cos, scored)
+    slow = fitmod.signals_matrix(fit.signals(target, 0, idx, cos, scored, [ents[i] for i in idx]))
+    assert np.allclose(fast, slow)

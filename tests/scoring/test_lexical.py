@@ -43,3 +43,13 @@ def test_buyer_and_place_words_are_never_shared_words() -> None:
     words = shared_terms(index, "Lincolnshire grass verges", "grass verges in Lincolnshire", exclude=noise)
     assert "lincolnshire" not in words and set(words) == {"grass", "verges"}
     assert shared_terms(index, "London taxi", "taxi firm in London") == ["taxi"]  # a place word, not a match
+
+
+def test_all_pairs_at_once_equal_one_query_at_a_time() -> None:
+    index = BM25Index(DOCS)
+    queries = ["grass cutting verges", "taxi for the office", "nothing known"]
+    idx = np.array([[0, 2, 1], [3, 1, 0], [1, 2, 3]])
+    together = index.scaled_pair_matrix(queries, idx)
+    for i, q in enumerate(queries):
+        scores, scale = index.scaled_pair_scores(q, idx[i])
+        assert np.allclose(together[i], scores / (scale or 1.0))
