@@ -65,9 +65,20 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "no CPV codes to compare": ("cpv_missing",),
     "distance": ("distance",),
     "distance not scored": ("distance_missing",),
-    "kind of notice": ("notice_goods", "notice_works", "notice_kind_missing"),
-    "contract value": ("value_log10", "value_missing"),
+    "kind of notice": ("notice_goods", "notice_works"),
+    "kind of notice unknown": ("notice_kind_missing",),
+    "contract value": ("value_log10",),
+    "value not stated": ("value_missing",),
     "length of the notice": ("notice_words_log",),
+}
+# A value feature whose input is unknown holds a neutral 0: its push belongs to its missing indicator's part,
+# so an unstated value is never explained as "a large contract".
+MISSING_OF: dict[str, str] = {
+    "cpv": "cpv_missing",
+    "distance": "distance_missing",
+    "value_log10": "value_missing",
+    "notice_goods": "notice_kind_missing",
+    "notice_works": "notice_kind_missing",
 }
 
 
@@ -202,7 +213,13 @@ class FitModel:
             for f in feats:
                 if f in index:
                     member[index[f], g] = 1.0
-        sums = self.logit_parts(x) @ member
+        parts = self.logit_parts(x)
+        for value, missing in MISSING_OF.items():
+            if value in index and missing in index:
+                unknown = np.atleast_2d(x)[:, index[missing]] > 0.5
+                parts[unknown, index[missing]] += parts[unknown, index[value]]
+                parts[unknown, index[value]] = 0.0
+        sums = parts @ member
         return [
             dict(sorted(zip(names, (float(v) for v in row), strict=True), key=lambda kv: -abs(kv[1]))) for row in sums
         ]

@@ -161,7 +161,9 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "distance not scored": ("distance not scored (desk work, or no single place)", "distance could not be checked"),
     "no CPV codes to compare": ("no CPV codes to compare (not held against it)", "no CPV codes to compare"),
     "kind of notice": ("the kind of notice suits", "a supply-of-goods or works notice"),
+    "kind of notice unknown": ("no CPV code to say goods, works or services", "no CPV code to say goods or services"),
     "contract value": ("a modest contract value", "a large contract"),
+    "value not stated": ("value not stated (not held against it)", "value not stated"),
     "length of the notice": ("a short, specific notice", "a long, general notice"),
 }
 

@@ -231,3 +231,16 @@ def test_the_scans_fast_features_equal_the_training_features() -> None:
     fast = fit.features(target, 0, idx, cos, scored)
     slow = fitmod.signals_matrix(fit.signals(target, 0, idx, cos, scored, [ents[i] for i in idx]))
     assert np.allclose(fast, slow)
+
+
+def test_an_unknown_value_is_never_explained_as_a_large_contract() -> None:
+    """Real digest: 'against it: a large contract' was said of a notice whose value is not stated."""
+    model = _toy_model()
+    names = list(fitmod.FEATURES)
+    x = np.zeros((1, len(names)))
+    x[0, names.index("value_missing")] = 1.0  # value_log10 holds its neutral 0
+    x[0, names.index("cpv_missing")] = 1.0
+    parts = model.explain_rows(x)[0]
+    assert parts["contract value"] == 0.0 and parts["CPV codes"] == 0.0
+    total = float(model.logit_parts(x).sum())
+    assert sum(parts.values()) == pytest.approx(total)  # moved, never lost
