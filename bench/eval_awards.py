@@ -379,22 +379,15 @@ def combined_scores(
     targets, enterprises, lat, lon = award_targets(split, data, settings)
     learned = None
     if learned_inputs is not None:
-        from procure_match.scoring.fit import DirectorySpread, default_fit_model_path, load_fit_model
+        from procure_match.scoring.fit import default_fit_model_path, load_fit_model
         from procure_match.scoring.learned import LearnedFit
-        from procure_match.scoring.lexical import BM25Index
 
         test_texts, profile_texts, title_vectors = learned_inputs
-        learned = LearnedFit(
-            load_fit_model(default_fit_model_path()),
-            BM25Index(profile_texts),
-            test_texts,
-            profile_texts,
-            settings.scan.min_fit,
-            test_vectors,
-            title_vectors,
-            profile_vectors,
-            DirectorySpread.of(profile_vectors),
-        )
+        model = load_fit_model(default_fit_model_path())
+        learned = LearnedFit.build(
+            model, test_texts, profile_texts, test_vectors, title_vectors, profile_vectors,
+            min_fit=settings.scan.min_fit,
+        )  # fmt: skip
     candidates = match_targets(
         targets,
         test_vectors,
@@ -467,9 +460,7 @@ def award_training_pairs(
     """
     from dataclasses import replace
 
-    from procure_match.scoring.fit import DirectorySpread, signals_matrix
     from procure_match.scoring.learned import LearnedFit
-    from procure_match.scoring.lexical import BM25Index
     from procure_match.scoring.match import match_targets
     from procure_match.settings import settings_from_dict
 
@@ -490,25 +481,17 @@ def award_training_pairs(
     rows: list = []
 
     class Collector(LearnedFit):
-        def apply(self, target, t_i, idx, cosines, scored, ents) -> None:  # type: ignore[override]
-            for j, sig in enumerate(self.signals(target, t_i, idx, cosines, scored, ents)):
-                rows.append((sig, int(int(idx[j]) in split.relevant[t_i]), str(t_i)))
+        """Records each retrieved pair's features (the scan's own ``features``) and whether it won."""
 
-    collector = Collector(
-        None,
-        BM25Index(profile_texts),
-        test_texts,
-        profile_texts,
-        0.0,
-        vec_test,
-        titles,
-        profiles,
-        DirectorySpread.of(profiles),
-    )
+        def apply(self, target, t_i, idx, cosines, scored) -> None:  # type: ignore[override]
+            x = self.features(target, t_i, idx, cosines, scored)
+            rows.extend((x[j], int(int(idx[j]) in split.relevant[t_i]), str(t_i)) for j in range(len(x)))
+
+    collector = Collector.build(None, test_texts, profile_texts, vec_test, titles, profiles)
     match_targets(
         targets, vec_test, enterprises, profiles, settings, enterprise_lat=lat, enterprise_lon=lon, learned=collector
     )
-    x = signals_matrix([r[0] for r in rows])
+    x = np.vstack([r[0] for r in rows])
     groups = np.array([r[2] for r in rows])
     for q in np.unique(groups):  # within-notice differences only: every award notice has a winner by design
         x[groups == q] -= x[groups == q].mean(axis=0)

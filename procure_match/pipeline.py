@@ -532,9 +532,8 @@ def learned_fit_for(
     another model) ranks by the hand-weighted score instead, and says so."""
     if settings.scan.ranker != "learned":
         return None, 'ranked by the hand-weighted score (scan.ranker = "weighted")'
-    from procure_match.scoring.fit import DirectorySpread, embedder_family, fit_model_path, load_fit_model
+    from procure_match.scoring.fit import embedder_family, fit_model_path, load_fit_model
     from procure_match.scoring.learned import LearnedFit
-    from procure_match.scoring.lexical import BM25Index
     from procure_match.texts import title_of
 
     path = fit_model_path(settings.scan.fit_model)
@@ -545,18 +544,11 @@ def learned_fit_for(
             f"ranked by the hand-weighted score: the learned fit ({path.name}) was trained on {trained_on or '?'} "
             f"similarities and this scan embeds with {used}"
         )
-    learned = LearnedFit(
-        model,
-        BM25Index(enterprise_texts),
-        target_texts,
-        enterprise_texts,
-        settings.scan.min_fit,
-        target_vectors,
-        embed([title_of(text) for text in target_texts]),
-        enterprise_vectors,
-        DirectorySpread.of(enterprise_vectors),
-        noise,
-    )
+    titles = embed([title_of(text) for text in target_texts])
+    learned = LearnedFit.build(
+        model, target_texts, enterprise_texts, target_vectors, titles, enterprise_vectors,
+        min_fit=settings.scan.min_fit, noise=noise,
+    )  # fmt: skip
     return learned, f"ranked by the learned fit ({path.name}); floor scan.min_fit = {settings.scan.min_fit:.2f}"
 
 
@@ -638,7 +630,7 @@ def _explain_scored(inputs: Inputs, tender: Tender, enterprise: Enterprise, targ
         idx = [int(i) for i in np.argsort(-cos_row, kind="stable")[: settings.scan.top_k]]
         idx = idx if e_i in idx else [*idx, e_i]
         pairs = [scored(i) for i in idx]
-        learned.apply(target, 0, np.array(idx), cos_row[idx], pairs, [inputs.enterprises[i] for i in idx])
+        learned.apply(target, 0, np.array(idx), cos_row[idx], pairs)
         cand, outcomes = pairs[idx.index(e_i)]
     km = pair_distance_km(target, float(lat[e_i]), float(lon[e_i]))
     return Explanation(tender, enterprise, target, cand, outcomes, float(cos_row[e_i]), km, note)

@@ -88,7 +88,7 @@ def judged_table(data: Path = DEFAULT_DATA, settings: Settings | None = None) ->
     from procure_match.reference.cpv import default_vocabulary
     from procure_match.reference.postcodes import load_postcode_lookup
     from procure_match.reference.sic import default_sic_vocabulary
-    from procure_match.scoring.fit import DirectorySpread, signals_from, signals_matrix
+    from procure_match.scoring.fit import DirectorySpread, embedder_family, feature_matrix, notice_kind, outcome_columns
     from procure_match.scoring.lexical import BM25Index
     from procure_match.scoring.match import build_targets, enterprise_coordinates, pair_distance_km, score_pair
     from procure_match.texts import enterprise_text, tender_text, title_of
@@ -115,52 +115,51 @@ def judged_table(data: Path = DEFAULT_DATA, settings: Settings | None = None) ->
     lex = raw_bm25 / np.array([[bm25.max_score(q) or 1.0] for q in t_texts])
     lat, lon = enterprise_coordinates(ents, lookup)
     k = settings.scan.top_k
-    rows: dict[str, list] = {name: [] for name in ("n", "e", "g", "sig", "hand", "sem", "tf", "bm")}
+    rows: dict[str, list] = {name: [] for name in ("n", "e", "g", "x", "hand", "sem", "tf", "bm")}
+    by_notice: dict[str, list[tuple[str, int]]] = {}
+    for (nid, eid), grade in grades.items():
+        if eid in e_index:
+            by_notice.setdefault(nid, []).append((eid, grade))
     for ti, t in enumerate(tenders):
         target = build_targets(t, lookup, match_lots=False)[0]
         top = np.argsort(-cos[ti], kind="stable")[:k]  # the scan's retrieved set
         best_cos, best_lex_top = float(cos[ti, top[0]]), float(lex[ti, top].max())
         z_row = spread.z(t_vecs[ti], cos[ti])
-        for (nid, eid), grade in grades.items():
-            if nid != t.tender_id or eid not in e_index:
-                continue
+        for eid, grade in by_notice.get(t.tender_id, []):
             ei = e_index[eid]
-            e = ents[ei]
             km = pair_distance_km(target, float(lat[ei]), float(lon[ei]))
-            cand, outcomes = score_pair(target, e, float(cos[ti, ei]), km, settings)
-            rows["sig"].append(
-                signals_from(
-                    outcomes,
-                    cosine=float(cos[ti, ei]),
-                    best_cosine=best_cos,
-                    semantic_z=float(z_row[ei]),
-                    title_cosine=float(title_cos[ti, ei]),
-                    lexical=float(lex[ti, ei]),
+            cand, outcomes = score_pair(target, ents[ei], float(cos[ti, ei]), km, settings)
+            cpv_part, distance = outcome_columns([outcomes])
+            rows["x"].append(
+                feature_matrix(  # one pair: a pair outside the top K counts itself in the notice's best BM25
+                    semantic=cos[ti, [ei]].astype(np.float64),
+                    best_semantic=best_cos,
+                    semantic_z=z_row[[ei]],
+                    title_semantic=title_cos[ti, [ei]].astype(np.float64),
+                    lexical=lex[ti, [ei]],
                     best_lexical=max(best_lex_top, float(lex[ti, ei])),
-                    social_form=None if e.legal_form is None else e.is_social_legal_form,
-                    cpv_codes=target.cpv_codes,
+                    cpv=cpv_part,
+                    distance=distance,
+                    enterprise_words=np.array([len(e_texts[ei].split())], dtype=np.float64),
+                    notice_kind=notice_kind(target.cpv_codes),
                     value_gbp=target.value_gbp,
-                    notice_text=t_texts[ti],
-                    enterprise_text=e_texts[ei],
-                    has_description=bool(e.description.strip()),
-                )
+                    notice_words=len(t_texts[ti].split()),
+                )[0]
             )
-            rows["n"].append(nid)
+            rows["n"].append(t.tender_id)
             rows["e"].append(eid)
             rows["g"].append(grade)
             rows["hand"].append(cand.score)
             rows["sem"].append(float(cos[ti, ei]))
             rows["tf"].append(float(tf_cos[ti, ei]))
             rows["bm"].append(float(raw_bm25[ti, ei]))
-    from procure_match.scoring.fit import embedder_family
-
     embedder_id = embedder_family(embedder.model_id)
     return JudgedTable(
         embedder=embedder_id,
         notice_ids=rows["n"],
         enterprise_ids=rows["e"],
         grades=np.array(rows["g"], dtype=np.int64),
-        features=signals_matrix(rows["sig"]),
+        features=np.vstack(rows["x"]),
         baselines={
             "hand-weighted score (old default)": np.array(rows["hand"]),
             "semantic part alone": np.array(rows["sem"]),

@@ -14,13 +14,14 @@ Size and legal form are not features: in the judged set turnover and legal form 
 for one register's charities, so a model would learn "known turnover = that register", not "the size
 fits". They stay rules (capacity -> "fits, needs partners"; reserved contracts), shown beside the fit.
 
-Features (``FEATURES``) are built from the rule outcomes of a pair by ``pair_features``; every
+Features (``FEATURES``) are built by ``feature_matrix``, one formula for the scan and for training; every
 feature that can be unknown has a ``*_missing`` indicator beside it, with the value itself set to a
 neutral 0, so an unknown is never read as a "no".
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -80,49 +81,6 @@ MISSING_OF: dict[str, str] = {
     "notice_goods": "notice_kind_missing",
     "notice_works": "notice_kind_missing",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class PairSignals:
-    """What the fit is computed from, for one (notice or lot, enterprise) pair."""
-
-    semantic: float
-    best_semantic: float
-    semantic_z: float
-    title_semantic: float
-    lexical: float
-    best_lexical: float
-    cpv: float | None
-    distance: float | None
-    capacity_ratio: float | None
-    social_form: bool | None
-    notice_kind: str | None  # "goods" | "works" | "services" | None
-    value_gbp: float | None
-    notice_words: int
-    enterprise_words: int
-    has_description: bool
-
-
-def feature_vector(s: PairSignals) -> np.ndarray:
-    """The pair's features in ``FEATURES`` order (``feature_matrix`` for one pair: one formula for both)."""
-
-    def one(x: float | None) -> np.ndarray:
-        return np.array([np.nan if x is None else float(x)])
-
-    return feature_matrix(
-        semantic=one(s.semantic),
-        best_semantic=s.best_semantic,
-        semantic_z=one(s.semantic_z),
-        title_semantic=one(s.title_semantic),
-        lexical=one(s.lexical),
-        best_lexical=s.best_lexical,
-        cpv=one(s.cpv),
-        distance=one(s.distance),
-        enterprise_words=one(s.enterprise_words),
-        notice_kind=s.notice_kind,
-        value_gbp=s.value_gbp,
-        notice_words=s.notice_words,
-    )[0]
 
 
 def feature_matrix(
@@ -204,15 +162,22 @@ class FitModel:
         """Log-odds contribution of each feature group for one pair, largest magnitude first."""
         return self.explain_rows(x)[0]
 
+    @functools.cached_property
+    def _group_matrix(self) -> np.ndarray:
+        """(features, GROUPS) 0/1: which part each feature's push is shown under."""
+        index = {name: i for i, name in enumerate(self.features)}
+        member = np.zeros((len(self.features), len(GROUPS)))
+        for g, feats in enumerate(GROUPS.values()):
+            for f in feats:
+                if f in index:
+                    member[index[f], g] = 1.0
+        return member
+
     def explain_rows(self, x: np.ndarray) -> list[dict[str, float]]:
         """``explain`` for every row of ``x`` (one matrix product for all rows)."""
         index = {name: i for i, name in enumerate(self.features)}
         names = list(GROUPS)
-        member = np.zeros((len(self.features), len(names)))
-        for g, (_, feats) in enumerate(GROUPS.items()):
-            for f in feats:
-                if f in index:
-                    member[index[f], g] = 1.0
+        member = self._group_matrix
         parts = self.logit_parts(x)
         for value, missing in MISSING_OF.items():
             if value in index and missing in index:
@@ -291,10 +256,15 @@ def load_fit_model(path: Path) -> FitModel:
     return model_from_json(data, source=f"fit model {path}")
 
 
-def signals_matrix(signals: Sequence[PairSignals]) -> np.ndarray:
-    if not signals:
-        return np.zeros((0, len(FEATURES)))
-    return np.vstack([feature_vector(s) for s in signals])
+def outcome_columns(outcome_lists: Sequence[Sequence]) -> tuple[np.ndarray, np.ndarray]:
+    """(CPV agreement, distance closeness) of each pair from its rule outcomes, NaN where unknown."""
+    from procure_match.scoring.rules import CPV, DISTANCE
+
+    def column(name: str) -> np.ndarray:
+        values = [next((o.value for o in outcomes if o.name == name), None) for outcomes in outcome_lists]
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+    return column(CPV), column(DISTANCE)
 
 
 def notice_kind(cpv_codes: Sequence[str]) -> str | None:
@@ -307,50 +277,6 @@ def notice_kind(cpv_codes: Sequence[str]) -> str | None:
                 return "works"
             return "goods" if division < 45 or division == 48 else "services"
     return None
-
-
-def signals_from(
-    outcomes: Sequence,
-    *,
-    cosine: float,
-    best_cosine: float,
-    semantic_z: float,
-    title_cosine: float,
-    lexical: float,
-    best_lexical: float,
-    social_form: bool | None,
-    cpv_codes: Sequence[str],
-    value_gbp: float | None,
-    notice_text: str,
-    enterprise_text: str,
-    has_description: bool,
-) -> PairSignals:
-    """The fit's inputs from one pair's rule outcomes (by rule name) and its text scores."""
-    from procure_match.scoring.rules import CAPACITY, CPV, DISTANCE
-
-    by_name = {o.name: o for o in outcomes}
-
-    def value(name: str) -> float | None:
-        o = by_name.get(name)
-        return None if o is None or o.value is None else float(o.value)
-
-    return PairSignals(
-        semantic=float(cosine),
-        best_semantic=float(best_cosine),
-        semantic_z=float(semantic_z),
-        title_semantic=float(title_cosine),
-        lexical=float(lexical),
-        best_lexical=float(best_lexical),
-        cpv=value(CPV),
-        distance=value(DISTANCE),
-        capacity_ratio=value(CAPACITY),
-        social_form=social_form,
-        notice_kind=notice_kind(cpv_codes),
-        value_gbp=value_gbp,
-        notice_words=len(notice_text.split()),
-        enterprise_words=len(enterprise_text.split()),
-        has_description=has_description,
-    )
 
 
 def default_fit_model_path() -> Path:

@@ -10,29 +10,22 @@ marks the pairs below ``scan.min_fit`` as ``below floor`` (kept in matches.json,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from procure_match.domain import Candidate, Enterprise, Tender
-from procure_match.scoring.fit import (
-    DirectorySpread,
-    FitModel,
-    PairSignals,
-    feature_matrix,
-    notice_kind,
-    signals_from,
-)
+from procure_match.domain import Candidate, Tender
+from procure_match.scoring.fit import DirectorySpread, FitModel, feature_matrix, notice_kind, outcome_columns
 from procure_match.scoring.lexical import BM25Index, noise_words, shared_terms
 from procure_match.scoring.rank import STATUS_BELOW_FLOOR, STATUS_INELIGIBLE
-from procure_match.scoring.rules import CPV, DISTANCE, MatchTarget, RuleOutcome
+from procure_match.scoring.rules import MatchTarget, RuleOutcome
 
 FIT_PART_PREFIX = "fit: "
 
 
 @dataclass
 class LearnedFit:
-    model: FitModel | None  # None: compute signals only (training)
+    model: FitModel | None  # None: features only (training)
     lexical: BM25Index  # fitted on ``enterprise_texts``
     target_texts: Sequence[str]  # one per target, in match order
     enterprise_texts: Sequence[str]  # one per enterprise, in directory order
@@ -42,51 +35,38 @@ class LearnedFit:
     enterprise_vectors: np.ndarray
     spread: DirectorySpread
     noise: Sequence[frozenset[str]] = ()  # per target: its buyer's and places' words (never "shared words")
+    lexical_matrix: np.ndarray | None = field(default=None, init=False)  # targets x K, from ``prepare``
+    word_counts: dict[int, int] = field(default_factory=dict, init=False)  # enterprise index -> words
+
+    @classmethod
+    def build(
+        cls,
+        model: FitModel | None,
+        target_texts: Sequence[str],
+        enterprise_texts: Sequence[str],
+        target_vectors: np.ndarray,
+        title_vectors: np.ndarray,
+        enterprise_vectors: np.ndarray,
+        *,
+        min_fit: float = 0.0,
+        noise: Sequence[frozenset[str]] = (),
+    ) -> LearnedFit:
+        """A LearnedFit with its BM25 index and directory spread computed from the texts and vectors given."""
+        return cls(
+            model, BM25Index(enterprise_texts), target_texts, enterprise_texts, min_fit, target_vectors,
+            title_vectors, enterprise_vectors, DirectorySpread.of(enterprise_vectors), noise,
+        )  # fmt: skip
 
     def prepare(self, indices: np.ndarray) -> None:
         """The BM25 part of every retrieved pair at once (``indices``: targets x K, as retrieval returns them)."""
-        self._lexical_matrix = self.lexical.scaled_pair_matrix(self.target_texts, indices)
+        self.lexical_matrix = self.lexical.scaled_pair_matrix(self.target_texts, indices)
 
     def lexical_scores(self, t_i: int, idx: np.ndarray) -> np.ndarray:
-        prepared = getattr(self, "_lexical_matrix", None)
+        prepared = self.lexical_matrix
         if prepared is not None and t_i < len(prepared) and len(idx) <= prepared.shape[1]:
             return prepared[t_i, : len(idx)]
         scores, scale = self.lexical.scaled_pair_scores(self.target_texts[t_i], idx)
         return scores / (scale or 1.0)
-
-    def signals(
-        self,
-        target: MatchTarget,
-        t_i: int,
-        idx: np.ndarray,
-        cosines: np.ndarray,
-        scored: list[tuple[Candidate, list[RuleOutcome]]],
-        enterprises: Sequence[Enterprise],
-    ) -> list[PairSignals]:
-        """What the fit reads for each of one target's retrieved pairs (rule outcomes plus text scores)."""
-        lex = self.lexical_scores(t_i, idx)
-        cos = np.asarray(cosines[: len(scored)], dtype=np.float64)
-        best_cos, best_lex = float(cos.max()), float(lex.max())
-        z = self.spread.z(self.target_vectors[t_i], cos)
-        title_cos = self.enterprise_vectors[np.asarray(idx[: len(scored)])] @ self.title_vectors[t_i]
-        return [
-            signals_from(
-                outcomes,
-                cosine=float(cos[j]),
-                best_cosine=best_cos,
-                semantic_z=float(z[j]),
-                title_cosine=float(title_cos[j]),
-                lexical=float(lex[j]),
-                best_lexical=best_lex,
-                social_form=None if e.legal_form is None else e.is_social_legal_form,
-                cpv_codes=target.cpv_codes,
-                value_gbp=target.value_gbp,
-                notice_text=self.target_texts[t_i],
-                enterprise_text=self.enterprise_texts[int(idx[j])],
-                has_description=bool(e.description.strip()),
-            )
-            for j, ((_, outcomes), e) in enumerate(zip(scored, enterprises, strict=True))
-        ]
 
     def features(
         self,
@@ -96,13 +76,12 @@ class LearnedFit:
         cosines: np.ndarray,
         scored: list[tuple[Candidate, list[RuleOutcome]]],
     ) -> np.ndarray:
-        """``signals`` as a feature matrix, computed column-wise (the scan's fast path; a test keeps them equal)."""
+        """The features of one target's retrieved pairs, shape (pairs, FEATURES): what the fit reads."""
         n = len(scored)
         rows = np.asarray(idx[:n])
         lex = self.lexical_scores(t_i, idx)[:n]
         cos = np.asarray(cosines[:n], dtype=np.float64)
-        known = [{o.name: o.value for o in outcomes} for _, outcomes in scored]
-        text = self.target_texts[t_i]
+        cpv, distance = outcome_columns([outcomes for _, outcomes in scored])
         return feature_matrix(
             semantic=cos,
             best_semantic=float(cos.max()),
@@ -110,19 +89,18 @@ class LearnedFit:
             title_semantic=np.asarray(self.enterprise_vectors[rows] @ self.title_vectors[t_i], dtype=np.float64),
             lexical=lex,
             best_lexical=float(lex.max()),
-            cpv=np.array([np.nan if k.get(CPV) is None else k[CPV] for k in known], dtype=np.float64),
-            distance=np.array([np.nan if k.get(DISTANCE) is None else k[DISTANCE] for k in known], dtype=np.float64),
+            cpv=cpv,
+            distance=distance,
             enterprise_words=np.array([self._words(int(i)) for i in rows], dtype=np.float64),
             notice_kind=notice_kind(target.cpv_codes),
             value_gbp=target.value_gbp,
-            notice_words=len(text.split()),
+            notice_words=len(self.target_texts[t_i].split()),
         )
 
     def _words(self, i: int) -> int:
-        cache = self.__dict__.setdefault("_word_counts", {})
-        if i not in cache:
-            cache[i] = len(self.enterprise_texts[i].split())
-        return cache[i]
+        if i not in self.word_counts:
+            self.word_counts[i] = len(self.enterprise_texts[i].split())
+        return self.word_counts[i]
 
     def apply(
         self,
@@ -131,19 +109,19 @@ class LearnedFit:
         idx: np.ndarray,
         cosines: np.ndarray,
         scored: list[tuple[Candidate, list[RuleOutcome]]],
-        enterprises: Sequence[Enterprise],
     ) -> None:
         """Set fit, score, status, parts and the first reason of each of one target's candidates."""
         if not scored or self.model is None:
             return
         x = self.features(target, t_i, idx, cosines, scored)
         fits = self.model.predict(x)
+        parts = self.model.explain_rows(x)
         exclude = self.noise[t_i] if t_i < len(self.noise) else frozenset()
         for j, (cand, _) in enumerate(scored):
             words = shared_terms(
                 self.lexical, self.target_texts[t_i], self.enterprise_texts[int(idx[j])], exclude=exclude
             )
-            set_fit(cand, float(fits[j]), self.model.explain(x[j : j + 1]), words, self.min_fit)
+            set_fit(cand, float(fits[j]), parts[j], words, self.min_fit)
 
 
 def tender_noise(tender: Tender) -> frozenset[str]:

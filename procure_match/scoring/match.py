@@ -190,6 +190,6 @@ def match_targets(
             d = None if np.isnan(km[j]) else float(km[j])
             scored.append(score_pair(target, enterprises[e_i], float(cosines[t_i, j]), d, settings))
         if learned is not None:
-            learned.apply(target, t_i, idx, cosines[t_i], scored, [enterprises[e_i] for e_i in idx])
+            learned.apply(target, t_i, idx, cosines[t_i], scored)
         candidates.extend(cand for cand, _ in scored)
     return rank_candidates(candidates)

@@ -91,22 +91,12 @@ def test_the_shipped_model_loads_and_matches_the_default_floor() -> None:
 
 
 def test_unknown_signals_are_neutral_with_an_indicator() -> None:
-    base = {
-        "semantic": 0.5,
-        "best_semantic": 0.6,
-        "semantic_z": 2.0,
-        "title_semantic": 0.4,
-        "lexical": 0.3,
-        "best_lexical": 0.5,
-        "capacity_ratio": None,
-        "social_form": None,
-        "notice_words": 100,
-        "enterprise_words": 40,
-        "has_description": True,
-    }
-    unknown = fitmod.feature_vector(
-        fitmod.PairSignals(cpv=None, distance=None, notice_kind=None, value_gbp=None, **base)
-    )
+    nan = np.array([np.nan])
+    unknown = fitmod.feature_matrix(
+        semantic=np.array([0.5]), best_semantic=0.6, semantic_z=np.array([2.0]), title_semantic=np.array([0.4]),
+        lexical=np.array([0.3]), best_lexical=0.5, cpv=nan, distance=nan, enterprise_words=np.array([40.0]),
+        notice_kind=None, value_gbp=None, notice_words=100,
+    )[0]  # fmt: skip
     names = list(fitmod.FEATURES)
     for value_name, flag in (
         ("cpv", "cpv_missing"),
@@ -199,11 +189,11 @@ def test_embedder_family() -> None:
     assert fitmod.embedder_family("tfidf-w12-c34-d1024:9f") == "tfidf"
 
 
-def test_the_scans_fast_features_equal_the_training_features() -> None:
-    """One formula: the column-wise features a scan computes equal those training computed pair by pair."""
+def test_the_scans_features_read_the_rule_outcomes_and_texts() -> None:
+    """One formula for the scan and for training: the features come from the pair's own cosine, BM25 and rule
+    outcomes (a known CPV agreement is used, an unknown one is flagged)."""
     from procure_match.domain import Enterprise, Tender
     from procure_match.scoring.learned import LearnedFit
-    from procure_match.scoring.lexical import BM25Index
     from procure_match.scoring.match import build_targets, score_pair
 
     rng = np.random.default_rng(7)
@@ -218,29 +208,17 @@ def test_the_scans_fast_features_equal_the_training_features() -> None:
     target = build_targets(tender, None, match_lots=False, settings=settings_from_dict({}))[0]
     vecs = rng.normal(size=(5, 8))
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    fit = LearnedFit(
-        _toy_model(), BM25Index(texts), ["Grass cutting\nGrass cutting of verges"], texts, 0.1,
-        vecs[:1], vecs[4:5], vecs[:4], fitmod.DirectorySpread.of(vecs[:4]),
-    )  # fmt: skip
+    notice = "Grass cutting\nGrass cutting of verges"
+    fit = LearnedFit.build(_toy_model(), [notice], texts, vecs[:1], vecs[4:5], vecs[:4], min_fit=0.1)
     idx = np.array([2, 0, 3, 1])
     cos = vecs[:4][idx] @ vecs[0]
-    km = [None, 12.0, None, 300.0]
     scored = [
-        score_pair(target, ents[i], float(c), k, settings_from_dict({})) for i, c, k in zip(idx, cos, km, strict=True)
+        score_pair(target, ents[i], float(c), None, settings_from_dict({})) for i, c in zip(idx, cos, strict=True)
     ]
-    fast = fit.features(target, 0, idx, cos, scored)
-    slow = fitmod.signals_matrix(fit.signals(target, 0, idx, cos, scored, [ents[i] for i in idx]))
-    assert np.allclose(fast, slow)
-
-
-def test_an_unknown_value_is_never_explained_as_a_large_contract() -> None:
-    """Real digest: 'against it: a large contract' was said of a notice whose value is not stated."""
-    model = _toy_model()
-    names = list(fitmod.FEATURES)
-    x = np.zeros((1, len(names)))
-    x[0, names.index("value_missing")] = 1.0  # value_log10 holds its neutral 0
-    x[0, names.index("cpv_missing")] = 1.0
-    parts = model.explain_rows(x)[0]
-    assert parts["contract value"] == 0.0 and parts["CPV codes"] == 0.0
-    total = float(model.logit_parts(x).sum())
-    assert sum(parts.values()) == pytest.approx(total)  # moved, never lost
+    x = fit.features(target, 0, idx, cos, scored)
+    col = {name: x[:, j] for j, name in enumerate(fitmod.FEATURES)}
+    assert np.allclose(col["semantic"], cos) and np.allclose(col["semantic_gap"], cos - cos.max())
+    scores, scale = fit.lexical.scaled_pair_scores(notice, idx)
+    assert np.allclose(col["lexical"], scores / scale)
+    assert col["cpv"].tolist() == [0.0, 1.0, 0.0, 0.0] and col["cpv_missing"].tolist() == [1.0, 0.0, 1.0, 1.0]
+    assert np.all(col["notice_kind_missing"] == 0.0)  # 77310000: services
